@@ -1,0 +1,105 @@
+"""A chain is data: an ordered table of stages that the one engine runs (DESIGN decision 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models.actors import Role
+from models.regions import Level
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a guard sees of a case: its row and its open stage record."""
+
+    id: int
+    chain: str
+    year: int
+    stage: str
+    status: str
+    version: int
+    village_code: str
+    household_id: int | None
+    record_id: int | None
+    record_opened_at: datetime | None
+    record_outcome: str | None
+
+
+# A guard looks at many cases at once and returns, for each case it refuses, a reason a cadre can read.
+GuardCheck = Callable[[Session, Sequence[CaseRow]], dict[int, str]]
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    check: GuardCheck
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    name: str
+    level: Level
+    role: Role | None  # None: no one decides; the stage completes when its window closes
+    window: bool = False  # a publicity window opens once the stage's decision (if any) is approved
+    sampled: bool = False  # a spot-check sample is drawn per village on entry
+    assessed: bool = False  # a home check (四看一算) is recorded per household
+    documents: tuple[str, ...] = ()
+    sends_back_to: str | None = None
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chain:
+    code: str
+    name: str
+    stages: tuple[Stage, ...]
+
+    def __post_init__(self) -> None:
+        codes = [s.code for s in self.stages]
+        assert len(set(codes)) == len(codes), f"duplicate stage in {self.code}"
+        for stage in self.stages:
+            assert stage.sends_back_to is None or stage.sends_back_to in codes, stage.code
+
+    @property
+    def first(self) -> Stage:
+        return self.stages[0]
+
+    def stage(self, code: str) -> Stage:
+        for stage in self.stages:
+            if stage.code == code:
+                return stage
+        raise KeyError(code)
+
+    def next_after(self, code: str) -> Stage | None:
+        """The stage after `code` in the table's order; None after the last."""
+        index = [s.code for s in self.stages].index(code)
+        return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    def number(self, code: str) -> int:
+        return [s.code for s in self.stages].index(code) + 1
+
+
+_REGISTRY: dict[str, Chain] = {}
+
+
+def register(chain: Chain) -> Chain:
+    _REGISTRY[chain.code] = chain
+    return chain
+
+
+def chain_named(code: str) -> Chain:
+    """A registered chain by its code."""
+    import models.chains  # noqa: F401  (registers every chain table)
+
+    return _REGISTRY[code]
+
+
+def all_chains() -> list[Chain]:
+    import models.chains  # noqa: F401
+
+    return list(_REGISTRY.values())

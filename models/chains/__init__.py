@@ -1,0 +1,3 @@
+"""The chain tables of DOMAIN §4; importing this package registers each of them."""
+
+from models.chains import household_exit as household_exit

@@ -1,0 +1,99 @@
+"""A. Household exit 贫困户脱贫退出 (seed 000; DOMAIN §4 A): the table of its 8 stages and its guards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from models.actors import Role
+from models.chain import CaseRow, Chain, Guard, Stage, register
+from models.regions import Level
+from models.sampling import SampleCase
+from models.standards import Assessment
+
+CODE = "HOUSEHOLD_EXIT"
+
+
+def _latest_assessments(session: Session, stage: str, rows: Sequence[CaseRow]) -> dict[int, Assessment]:
+    """The newest assessment of each case made during its current visit to `stage`."""
+    opened = {r.id: r.record_opened_at for r in rows}
+    found: dict[int, Assessment] = {}
+    query = (
+        select(Assessment)
+        .where(Assessment.stage == stage, col(Assessment.case_id).in_(list(opened)))
+        .order_by(col(Assessment.checked_at), col(Assessment.id))
+    )
+    for assessment in session.exec(query):
+        start = opened[assessment.case_id]
+        if start is not None and assessment.checked_at >= start:
+            found[assessment.case_id] = assessment
+    return found
+
+
+def _assessment_reasons(assessment: Assessment | None, what: str) -> str | None:
+    if assessment is None:
+        return f"尚未完成{what}（四看一算）"
+    if not assessment.passed:
+        return f"{what}未通过：{assessment.failures}"
+    return None
+
+
+def home_check_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
+    """一超过两不愁三保障一安全 met at the township home check, and the head signed the exit form."""
+    found = _latest_assessments(session, "HOME_CHECK", rows)
+    reasons: dict[int, str] = {}
+    for row in rows:
+        assessment = found.get(row.id)
+        reason = _assessment_reasons(assessment, "入户核查")
+        if reason is None and assessment is not None and not assessment.head_signed:
+            reason = "户主尚未在贫困户脱贫签字表上签字确认"
+        if reason:
+            reasons[row.id] = reason
+    return reasons
+
+
+def recheck_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
+    """The village's sample is drawn, and a drawn household passed the county re-check."""
+    record_ids = [r.record_id for r in rows]
+    membership = {
+        sc.case_id: sc
+        for sc in session.exec(select(SampleCase).where(col(SampleCase.stage_record_id).in_(record_ids)))
+    }
+    drawn = [r for r in rows if r.id in membership and membership[r.id].drawn]
+    found = _latest_assessments(session, "COUNTY_RECHECK", drawn)
+    reasons: dict[int, str] = {}
+    for row in rows:
+        if row.id not in membership:
+            reasons[row.id] = "本村尚未抽取复核样本"
+        elif membership[row.id].drawn:
+            reason = _assessment_reasons(found.get(row.id), "县级抽查复核")
+            if reason:
+                reasons[row.id] = reason
+    return reasons
+
+
+HOUSEHOLD_EXIT = register(
+    Chain(
+        code=CODE,
+        name="贫困户脱贫退出",
+        stages=(
+            Stage("GROUP_RECOMMEND", "村民小组推荐", Level.VILLAGE, Role.GROUP_LEADER, documents=()),
+            Stage("COMMITTEE_REVIEW", "村委会评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
+                  sends_back_to="GROUP_RECOMMEND"),
+            Stage("CHECK_REQUEST", "申请入户核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
+                  sends_back_to="COMMITTEE_REVIEW"),
+            Stage("HOME_CHECK", "乡镇入户核查", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
+                  assessed=True, sends_back_to="COMMITTEE_REVIEW", guards=(Guard("home_check_passed", home_check_passed),)),
+            Stage("PUBLICITY", "村、乡镇公示", Level.TOWNSHIP, None, window=True,
+                  documents=("village_notice",), sends_back_to="HOME_CHECK"),
+            Stage("COUNTY_REQUEST", "审核研究并请示县", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
+                  documents=("township_request",), sends_back_to="HOME_CHECK"),
+            Stage("COUNTY_RECHECK", "县级抽查复核", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sampled=True, assessed=True,
+                  documents=("recheck_form",), sends_back_to="HOME_CHECK",
+                  guards=(Guard("recheck_passed", recheck_passed),)),
+            Stage("COUNTY_APPROVAL", "县级审批公告", Level.COUNTY, Role.COUNTY_GOVERNMENT, window=True,
+                  documents=("county_announcement",)),
+        ),
+    )
+)

@@ -1,0 +1,130 @@
+"""Policy as versioned data: one TOML file per province and year under the policy folder.
+
+Every threshold carries its comparison, read as DOMAIN §3 says: 超过 is strictly above (gt),
+以上 includes the number (ge), 以下 includes it (le), 低于/未达到 exclude it (lt).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from models.errors import PolicyMissing
+from models.settings import get_settings
+
+
+class Comparison(StrEnum):
+    gt = "gt"
+    ge = "ge"
+    lt = "lt"
+    le = "le"
+
+
+COMPARISON_WORDS = {Comparison.gt: "超过", Comparison.ge: "不低于", Comparison.lt: "低于", Comparison.le: "不超过"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: Decimal
+    comparison: Comparison
+
+    def met_by(self, amount: Decimal) -> bool:
+        """Whether `amount` meets the threshold under its comparison."""
+        match self.comparison:
+            case Comparison.gt:
+                return amount > self.value
+            case Comparison.ge:
+                return amount >= self.value
+            case Comparison.lt:
+                return amount < self.value
+            case Comparison.le:
+                return amount <= self.value
+
+    def describe(self, unit: str = "") -> str:
+        """The rule in words: 超过3326元."""
+        return f"{COMPARISON_WORDS[self.comparison]}{self.value.normalize():f}{unit}"
+
+
+@dataclass(frozen=True)
+class Sampling:
+    rate: Decimal
+    full_coverage_below: int
+
+    def describe(self) -> str:
+        percent = (self.rate * 100).normalize()
+        return f"按村抽取不低于{percent:f}%的拟脱贫人口（向上取整），不足{self.full_coverage_below}人的全部抽查"
+
+
+@dataclass(frozen=True)
+class Masking:
+    id_keep_start: int
+    id_keep_end: int
+    phone_keep_start: int
+    phone_keep_end: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    province: str
+    year: int
+    name: str
+    source: str
+    exit_income: Threshold
+    recheck_sampling: Sampling
+    window_days: int
+    count_posting_day: bool
+    deadlines: dict[str, int]
+    masking: Masking
+
+
+def _threshold(raw: dict[str, object]) -> Threshold:
+    return Threshold(Decimal(str(raw["value"])), Comparison(str(raw["comparison"])))
+
+
+def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
+    """A Policy from the parsed TOML of one file."""
+    meta = raw["meta"]
+    sampling = raw["recheck_sampling"]
+    publicity = raw["publicity"]
+    masking = raw["masking"]
+    assert isinstance(meta, dict) and isinstance(sampling, dict)
+    assert isinstance(publicity, dict) and isinstance(masking, dict)
+    deadlines = raw["deadlines"]
+    assert isinstance(deadlines, dict)
+    exit_income = raw["exit_income"]
+    assert isinstance(exit_income, dict)
+    return Policy(
+        province=province,
+        year=year,
+        name=str(meta["name"]),
+        source=str(meta["source"]),
+        exit_income=_threshold(exit_income),
+        recheck_sampling=Sampling(Decimal(str(sampling["rate"])), int(sampling["full_coverage_below"])),
+        window_days=int(publicity["days"]),
+        count_posting_day=bool(publicity["count_posting_day"]),
+        deadlines={str(k): int(v) for k, v in deadlines.items()},
+        masking=Masking(
+            int(masking["id_keep_start"]),
+            int(masking["id_keep_end"]),
+            int(masking["phone_keep_start"]),
+            int(masking["phone_keep_end"]),
+        ),
+    )
+
+
+@lru_cache(maxsize=64)
+def _load(policy_dir: Path, province: str, year: int) -> Policy:
+    path = policy_dir / province / f"{year}.toml"
+    if not path.exists():
+        raise PolicyMissing(f"没有{province}省（区划前两位）{year}年度的政策数据文件：{path}")
+    with path.open("rb") as handle:
+        return parse_policy(tomllib.load(handle), province, year)
+
+
+def policy_for(region_code: str, year: int) -> Policy:
+    """The policy in force for a region (by its province) in a year."""
+    return _load(get_settings().policy_dir, region_code[:2], year)

@@ -1,0 +1,16 @@
+"""Imports every table so that SQLModel.metadata (and Alembic) sees the whole schema."""
+
+from models.actors import Actor
+from models.audit import AuditEvent, AuditHead
+from models.case import Case, StageRecord
+from models.document import Document, DocumentCase
+from models.household import Household, Income, Member
+from models.publicity import Objection, Window, WindowCase
+from models.regions import Region
+from models.sampling import Sample, SampleCase
+from models.standards import Assessment
+
+__all__ = [
+    "Actor", "Assessment", "AuditEvent", "AuditHead", "Case", "Document", "DocumentCase", "Household",
+    "Income", "Member", "Objection", "Region", "Sample", "SampleCase", "StageRecord", "Window", "WindowCase",
+]
