@@ -45,12 +45,18 @@ class Stage:
     name: str
     level: Level
     role: Role | None  # None: no one decides; the stage completes when its window closes
-    window: bool = False  # a publicity window opens once the stage's decision (if any) is approved
+    # A publicity window, one per region of this level, opens once the stage's decision (if any) is approved.
+    window_scope: Level | None = None
     sampled: bool = False  # a spot-check sample is drawn per village on entry
     assessed: bool = False  # a home check (四看一算) is recorded per household
     documents: tuple[str, ...] = ()
     sends_back_to: str | None = None
     guards: tuple[Guard, ...] = ()
+
+
+    @property
+    def window(self) -> bool:
+        return self.window_scope is not None
 
 
 @dataclass(frozen=True)

@@ -278,14 +278,15 @@ def _due(policy: Policy, stage: Stage, now: datetime) -> datetime | None:
     return deadline(now, days) if days is not None else None
 
 
-def open_case_rows(session: Session, chain: str, year: int, stage: str, scope_prefix: str) -> list[CaseRow]:
-    """Active cases at a stage whose village code starts with the scope's prefix."""
-    ids = session.execute(
-        select(CASE.c.id).where(
-            CASE.c.chain == chain, CASE.c.year == year, CASE.c.stage == stage, CASE.c.status == Status.ACTIVE,
-            CASE.c.village_code.startswith(scope_prefix),
-        ).order_by(CASE.c.id)
-    ).scalars().all()
+def open_case_rows(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[CaseRow]:
+    """Active cases at a stage (of one year, or every year) whose village code starts with the scope's prefix."""
+    query = select(CASE.c.id).where(
+        CASE.c.chain == chain, CASE.c.stage == stage, CASE.c.status == Status.ACTIVE,
+        CASE.c.village_code.startswith(scope_prefix),
+    )
+    if year is not None:
+        query = query.where(CASE.c.year == year)
+    ids = session.execute(query.order_by(CASE.c.id)).scalars().all()
     return list(load_rows(session, ids).values())
 
 
@@ -296,7 +297,7 @@ def open_cases(*, session: Session, chain: str, year: int, household_ids: Sequen
 
     the_chain = chain_named(chain)
     first = the_chain.first
-    households = session.exec(select(Household).where(col(Household.id).in_(household_ids))).all()  # type: ignore[call-overload]
+    households = session.scalars(select(Household).where(col(Household.id).in_(household_ids))).all()
     if len(households) != len(set(household_ids)):
         missing = set(household_ids) - {h.id for h in households}
         raise InvalidInput("立案", "户ID", sorted(missing)[0], "没有这一户")

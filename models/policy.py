@@ -68,6 +68,14 @@ class Masking:
 
 
 @dataclass(frozen=True)
+class PublicColumns:
+    """Whether public notices show (masked) resident IDs and phone numbers; by default they show neither."""
+
+    show_id: bool
+    show_phone: bool
+
+
+@dataclass(frozen=True)
 class Policy:
     province: str
     year: int
@@ -79,6 +87,7 @@ class Policy:
     count_posting_day: bool
     deadlines: dict[str, int]
     masking: Masking
+    public_columns: PublicColumns
 
 
 def _threshold(raw: dict[str, object]) -> Threshold:
@@ -91,6 +100,8 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
     sampling = raw["recheck_sampling"]
     publicity = raw["publicity"]
     masking = raw["masking"]
+    public = raw.get("public_notice", {})
+    assert isinstance(public, dict)
     assert isinstance(meta, dict) and isinstance(sampling, dict)
     assert isinstance(publicity, dict) and isinstance(masking, dict)
     deadlines = raw["deadlines"]
@@ -113,6 +124,7 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
             int(masking["phone_keep_start"]),
             int(masking["phone_keep_end"]),
         ),
+        public_columns=PublicColumns(bool(public.get("show_id", False)), bool(public.get("show_phone", False))),
     )
 
 

@@ -31,6 +31,7 @@ class Sample(SQLModel, table=True):
     people_required: int
     people_drawn: int
     drawn_at: datetime
+    document_id: int | None = Field(default=None, foreign_key="document.id", description="the filled-in 抽查复核表")
 
 
 class SampleCase(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 20:01:29.504463
+Create Date: 2026-11-23 20:04:13.591242
 """
 
 from collections.abc import Sequence
@@ -132,28 +132,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_household_village_code"), ["village_code"], unique=False)
 
     op.create_table(
-        "sample",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("chain", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("village_code", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("seed", sa.Integer(), nullable=False),
-        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("people_total", sa.Integer(), nullable=False),
-        sa.Column("people_required", sa.Integer(), nullable=False),
-        sa.Column("people_drawn", sa.Integer(), nullable=False),
-        sa.Column("drawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["village_code"],
-            ["region.code"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("sample", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sample_village_code"), ["village_code"], unique=False)
-
-    op.create_table(
         "window",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("chain", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -238,6 +216,33 @@ def upgrade() -> None:
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_member_household_id"), ["household_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_member_resident_id"), ["resident_id"], unique=True)
+
+    op.create_table(
+        "sample",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chain", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("village_code", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("people_total", sa.Integer(), nullable=False),
+        sa.Column("people_required", sa.Integer(), nullable=False),
+        sa.Column("people_drawn", sa.Integer(), nullable=False),
+        sa.Column("drawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["document.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["village_code"],
+            ["region.code"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("sample", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sample_village_code"), ["village_code"], unique=False)
 
     op.create_table(
         "assessment",
@@ -426,6 +431,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assessment_case_id"))
 
     op.drop_table("assessment")
+    with op.batch_alter_table("sample", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sample_village_code"))
+
+    op.drop_table("sample")
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_member_resident_id"))
         batch_op.drop_index(batch_op.f("ix_member_household_id"))
@@ -445,10 +454,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_window_ends_at"))
 
     op.drop_table("window")
-    with op.batch_alter_table("sample", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sample_village_code"))
-
-    op.drop_table("sample")
     with op.batch_alter_table("household", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_household_village_code"))
         batch_op.drop_index(batch_op.f("ix_household_number"))

@@ -1,0 +1,1 @@
+"""The `tuopin` command line."""

@@ -1,0 +1,198 @@
+"""The `tuopin` command: reads and single decisions go straight to models/; orchestrated work runs flows.
+
+Prefect is imported only inside the commands that run flows, so `tuopin status` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from models.actors import actor_named
+from models.chain import chain_named
+from models.checks import CheckInput, record_checks
+from models.clock import cn_date, parse, utcnow
+from models.db import session_scope, upgrade
+from models.engine import Move, transition
+from models.errors import TuopinError
+from models.objections import raise_objection, resolve_objection
+from models.settings import get_settings
+from models.standards import GUARANTEES
+from models.status import Filters, case_page, counts_by_stage
+
+app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
+console = Console()
+CHAIN = "HOUSEHOLD_EXIT"
+
+NowOption = Annotated[str | None, typer.Option("--now", help="Simulated time, e.g. 2026-11-02 or '2026-11-02 09:00'.")]
+ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered person acting.")]
+
+
+@app.callback()
+def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file path.")] = None) -> None:
+    """Choose the database (default: TUOPIN_DATABASE_URL or ./tuopin.db)."""
+    if db:
+        os.environ["TUOPIN_DATABASE_URL"] = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
+        get_settings.cache_clear()
+
+
+def _now(now: str | None) -> datetime:
+    return parse(now) if now else utcnow()
+
+
+def fail(error: Exception) -> None:
+    """Print a domain error in Chinese and exit non-zero (nothing was written)."""
+    console.print(f"[bold red]未执行：[/]{error}")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema."""
+    upgrade()
+    console.print(f"数据库已就绪：{get_settings().database_url}")
+
+
+@app.command()
+def status(
+    region: Annotated[str, typer.Option(help="Region code or its leading digits (e.g. a township's 9).")] = "",
+    stage: Annotated[str | None, typer.Option(help="Stage code, e.g. PUBLICITY.")] = None,
+    state: Annotated[str | None, typer.Option("--status", help="ACTIVE, EXITED or REJECTED.")] = None,
+    limit: Annotated[int, typer.Option(help="Cases listed.")] = 20,
+    now: NowOption = None,
+) -> None:
+    """Where each case is: counts by stage, then cases soonest due first."""
+    from cli.views import case_table, count_table
+
+    filters = Filters(region=region.rstrip("0") if len(region) == 12 else region, stage=stage, status=state)
+    when = _now(now)
+    with session_scope() as session:
+        console.print(count_table(counts_by_stage(session, filters), chain_named(CHAIN)))
+        console.print(case_table(case_page(session, filters, when, limit=limit), when))
+
+
+@app.command()
+def decide(
+    case_ids: Annotated[list[int], typer.Argument(help="Case numbers.")],
+    stage: Annotated[str, typer.Option(help="The stage being decided, e.g. HOME_CHECK.")],
+    actor: ActorOption,
+    move: Annotated[Move, typer.Option(help="APPROVE, RETURN or REJECT.")] = Move.APPROVE,
+    reason: Annotated[str, typer.Option(help="Required to return or reject.")] = "",
+    now: NowOption = None,
+) -> None:
+    """Record a decision on cases at a stage through the one door."""
+    with session_scope() as session:
+        try:
+            result = transition(session=session, chain=CHAIN, stage=stage, case_ids=case_ids, move=move,
+                                 actor=actor_named(session, actor), now=_now(now), reason=reason)
+        except TuopinError as error:
+            fail(error)
+    console.print(f"已{move.value == 'APPROVE' and '通过' or '处理'}：{len(result.moved)}件；"
+                  f"此前已处理（未重复执行）：{len(result.unchanged)}件")
+
+
+@app.command()
+def check(
+    case_id: Annotated[int, typer.Argument(help="Case number.")],
+    actor: ActorOption,
+    stage: Annotated[str, typer.Option(help="HOME_CHECK or COUNTY_RECHECK.")] = "HOME_CHECK",
+    fails: Annotated[list[str], typer.Option("--fail", help=f"Item not met: {', '.join(GUARANTEES)}.")] = [],  # noqa: B006
+    unsigned: Annotated[bool, typer.Option(help="The household head has not signed.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Record a home check (四看一算): the income is computed from the household's recorded parts."""
+    unknown = [f for f in fails if f not in GUARANTEES]
+    if unknown:
+        fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{', '.join(GUARANTEES)}"))
+    items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
+    with session_scope() as session:
+        try:
+            result = record_checks(session=session, stage=stage, items=items, actor=actor_named(session, actor),
+                                   now=_now(now))
+            session.commit()
+        except TuopinError as error:
+            fail(error)
+    a = result[0]
+    console.print(f"人均纯收入{a.per_capita}元；结论：{'达标' if a.passed else '未达标：' + a.failures}")
+
+
+@app.command(name="object")
+def object_(
+    case_id: Annotated[int, typer.Argument(help="Case number.")],
+    by: Annotated[str, typer.Option(help="Who objects.")],
+    content: Annotated[str, typer.Option(help="What the objection says.")],
+    actor: ActorOption,
+    now: NowOption = None,
+) -> None:
+    """Record an objection raised during the case's publicity window."""
+    with session_scope() as session:
+        try:
+            objection = raise_objection(session=session, case_id=case_id, raised_by=by, content=content,
+                                        now=_now(now), actor=actor_named(session, actor))
+            session.commit()
+        except TuopinError as error:
+            fail(error)
+    console.print(f"已登记异议{objection.id}（案件{case_id}），待核实处理")
+
+
+@app.command()
+def resolve(
+    objection_id: Annotated[int, typer.Argument(help="Objection number.")],
+    resolution: Annotated[str, typer.Option(help="What the verification found.")],
+    actor: ActorOption,
+    uphold: Annotated[bool, typer.Option("--uphold/--dismiss", help="Upheld: the case goes back.")] = False,
+    now: NowOption = None,
+) -> None:
+    """Resolve an objection: dismissed (the case goes on) or upheld (the case goes back)."""
+    with session_scope() as session:
+        try:
+            resolve_objection(session=session, objection_id=objection_id, upheld=uphold, resolution=resolution,
+                              now=_now(now), actor=actor_named(session, actor))
+            session.commit()
+        except TuopinError as error:
+            fail(error)
+    console.print(f"异议{objection_id}：{'成立，案件已退回' if uphold else '不成立，案件继续办理'}")
+
+
+@app.command()
+def run(
+    region: Annotated[str, typer.Argument(help="Township or county code.")],
+    year: Annotated[int, typer.Option(help="Year of the round.")],
+    now: NowOption = None,
+) -> None:
+    """Run the household exit flow for a region: the machine's part of every stage."""
+    from flows.household_exit import household_exit
+    from flows.runtime import short_runs
+
+    with short_runs():
+        done = household_exit(region=region, year=year, now=now)
+    console.print({k: v for k, v in done.items() if v})
+
+
+@app.command()
+def sweep(now: NowOption = None) -> None:
+    """Close due windows, release the cases they held, flag overdue stages."""
+    from flows.runtime import short_runs
+    from flows.sweeps import sweep as sweep_flow
+
+    with short_runs():
+        done = sweep_flow(now=now)
+    when = cn_date(_now(now))
+    console.print(f"{when}巡检：关闭公示{done['windows_closed']}个，流转{done['advanced']}件，"
+                  f"标记超期{done['overdue_flagged']}件")
+
+
+@app.command()
+def demo(
+    out: Annotated[str, typer.Option(help="Folder for the demo's database and documents.")] = "out/demo",
+) -> None:
+    """Build seed 000's township and run the whole chain on a simulated clock."""
+    from cli.demo import run_demo
+
+    run_demo(out)
+
+

@@ -1,0 +1,1 @@
+"""The chains as Prefect flows composed of stage tasks, and the sweeps that close windows and flag deadlines."""
