@@ -29,6 +29,9 @@ from models.regions import LEVEL_NAMES
 
 CASE = Case.__table__  # type: ignore[attr-defined]
 RECORD = StageRecord.__table__  # type: ignore[attr-defined]
+WINDOW = Window.__table__  # type: ignore[attr-defined]
+WINDOW_CASE = WindowCase.__table__  # type: ignore[attr-defined]
+OBJECTION = Objection.__table__  # type: ignore[attr-defined]
 CHUNK = 5000
 
 
@@ -71,24 +74,32 @@ def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
     return rows
 
 
-def _held(session: Session, rows: Sequence[CaseRow], now: datetime) -> tuple[dict[int, Window], set[int], set[int]]:
-    """Windows of the current visits (by case), and the cases with an open objection."""
+@dataclass(frozen=True)
+class Posting:
+    """The window a case's current stage visit was posted in."""
+
+    ends_at: datetime
+    closed_at: datetime | None
+
+
+def _held(session: Session, rows: Sequence[CaseRow], now: datetime) -> tuple[dict[int, Posting], set[int], set[int]]:
+    """Windows of the current visits (by case), the cases whose window is open, those with an open objection."""
     record_ids = [r.record_id for r in rows]
-    windows: dict[int, Window] = {}
+    windows: dict[int, Posting] = {}
     for start in range(0, len(record_ids), CHUNK):
         query = (
-            select(WindowCase.case_id, Window)  # type: ignore[call-overload]
-            .join(Window, col(Window.id) == col(WindowCase.window_id))
-            .where(col(WindowCase.stage_record_id).in_(record_ids[start:start + CHUNK]))
+            select(WINDOW_CASE.c.case_id, WINDOW.c.ends_at, WINDOW.c.closed_at)
+            .join(WINDOW, WINDOW.c.id == WINDOW_CASE.c.window_id)
+            .where(WINDOW_CASE.c.stage_record_id.in_(record_ids[start:start + CHUNK]))
         )
-        windows.update({case_id: window for case_id, window in session.exec(query)})
+        windows.update({case_id: Posting(ends, closed) for case_id, ends, closed in session.execute(query)})
     case_ids = [r.id for r in rows]
     objected: set[int] = set()
     for start in range(0, len(case_ids), CHUNK):
-        query2 = select(Objection.case_id).where(
-            col(Objection.case_id).in_(case_ids[start:start + CHUNK]), Objection.status == ObjectionStatus.OPEN
+        query2 = select(OBJECTION.c.case_id).where(
+            OBJECTION.c.case_id.in_(case_ids[start:start + CHUNK]), OBJECTION.c.status == ObjectionStatus.OPEN
         )
-        objected.update(session.exec(query2).all())  # type: ignore[call-overload]
+        objected.update(session.execute(query2).scalars())
     open_now = {case_id for case_id, w in windows.items() if w.closed_at is None and now < w.ends_at}
     return windows, open_now, objected
 

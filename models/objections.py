@@ -26,12 +26,16 @@ def raise_objection(
         raise InvalidInput(f"案件{case_id}的异议", "异议人", raised_by, "须写明异议人姓名")
     if not content.strip():
         raise InvalidInput(f"案件{case_id}的异议", "异议内容", content, "须写明异议内容")
-    window = session.exec(
-        select(Window).join(WindowCase, col(WindowCase.window_id) == col(Window.id))
+    window = session.execute(
+        select(Window.id, Window.opened_at, Window.ends_at, Window.closed_at)  # type: ignore[call-overload]
+        .join(WindowCase, col(WindowCase.window_id) == col(Window.id))
         .where(WindowCase.stage_record_id == row.record_id)
     ).first()
-    if window is None or window.closed_at is not None or now >= window.ends_at:
-        when = f"（公示已于{cn_date(last_day(window.ends_at))}结束）" if window else "（尚未公示）"
+    if window is None or now < window.opened_at or window.closed_at is not None or now >= window.ends_at:
+        if window is None or now < window.opened_at:
+            when = "（尚未公示）"
+        else:
+            when = f"（公示已于{cn_date(last_day(window.ends_at))}结束）"
         raise InvalidInput(f"案件{case_id}", "异议时间", cn_date(now), f"只能在公示期内提出异议{when}")
     objection = Objection(case_id=case_id, window_id=window.id, raised_by=raised_by.strip(), raised_at=now,
                           content=content.strip())
