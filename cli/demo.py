@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.actors import Actor, Role, actor_named
-from models.case import STATUS_NAMES, Case, Status
+from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
 from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse
@@ -98,6 +98,8 @@ def run_sweep(when: str) -> dict[str, int]:
 
 
 def _prepare(out: Path) -> None:
+    # The demo tells its own story; Prefect's per-task log lines would drown it.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -202,6 +204,18 @@ def _summary(session: Session, township: str, out: Path, seconds: float) -> None
     for name, stage, state, households, people in rows:
         table.add_row(name, HOUSEHOLD_EXIT.stage(stage).name, STATUS_NAMES[Status(state)], str(households), str(people))
     console.print(table)
+    returned = Table(title="退回重新办理的户")
+    for header in ("案件", "村", "户主", "当前环节", "退回理由"):
+        returned.add_column(header)
+    for case_id, village, head, stage, reason in session.execute(
+        select(Case.id, Region.name, Household.head_name, Case.stage, StageRecord.reason)
+        .join(Region, Region.code == Case.village_code)  # type: ignore[arg-type]
+        .join(Household, Household.id == Case.household_id)  # type: ignore[arg-type]
+        .join(StageRecord, StageRecord.case_id == Case.id)  # type: ignore[arg-type]
+        .where(StageRecord.outcome == Outcome.RETURNED).order_by(Case.id)
+    ):
+        returned.add_row(str(case_id), village, head, HOUSEHOLD_EXIT.stage(stage).name, reason)
+    console.print(returned)
     docs = session.execute(select(Document.kind, func.count()).group_by(Document.kind)).all()
     console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
     console.print(f"数据库：{get_settings().database_url}")

@@ -137,11 +137,11 @@ def _income(rng: random.Random, members: int, year: int) -> dict[str, object]:
     """Components whose per-capita net income lies comfortably above the exit line."""
     per_capita = rng.randrange(3800, 9000)
     net = per_capita * members
-    wages = int(net * rng.uniform(0.4, 0.7))
     operating = int(net * rng.uniform(0.1, 0.3))
     transfer = int(net * rng.uniform(0.05, 0.15))
+    property_income = int(net * rng.uniform(0.0, 0.05))
     expenses = int(operating * rng.uniform(0.1, 0.4))
-    property_income = net - wages - operating - transfer + expenses
+    wages = net - operating - transfer - property_income + expenses
     return {"year": year, "wages": Decimal(wages), "operating": Decimal(operating),
             "property_income": Decimal(property_income), "transfer": Decimal(transfer),
             "expenses": Decimal(expenses)}

@@ -1,0 +1,193 @@
+"""What the document builders share: regions, windows, the listed households, windows' dates and 文号 numbering."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.case import Case
+from models.chain import chain_named
+from models.clock import last_day, local_date
+from models.document import Document
+from models.errors import NotFound
+from models.household import Household, Member
+from models.masking import mask_id, mask_phone
+from models.policy import Policy
+from models.publicity import Window, WindowCase
+from models.regions import Region
+from models.render import find_document
+
+HEAD = "户主"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member as the roster prints it."""
+
+    name: str
+    relation: str
+    sex: str
+    resident_id: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A household of a list, with its village and members (the head first)."""
+
+    case_id: int
+    village_code: str
+    village: str
+    group: str
+    number: str
+    head: str
+    phone: str
+    members: tuple[Person, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def head_id(self) -> str:
+        heads = [m for m in self.members if m.relation == HEAD]
+        return (heads or list(self.members))[0].resident_id if self.members else ""
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One household on a public list: only what a public document may show, the ID and phone masked."""
+
+    serial: int
+    village: str
+    group: str
+    head: str
+    size: int
+    resident_id: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class VillageCount:
+    village: str
+    households: int
+    people: int
+
+
+def region(session: Session, code: str) -> Region:
+    found = session.get(Region, code)
+    if found is None:
+        raise NotFound(f"区划{code}不存在")
+    return found
+
+
+def parent(session: Session, child: Region) -> Region:
+    if child.parent_code is None:
+        raise NotFound(f"{child.name}没有上级区划")
+    return region(session, child.parent_code)
+
+
+def stage_issuing(chain: str, kind: str) -> str:
+    """The stage of a chain whose document list names this kind of document."""
+    for stage in chain_named(chain).stages:
+        if kind in stage.documents:
+            return stage.code
+    raise NotFound(f"流程{chain}没有产生{kind}文书的环节")
+
+
+def assessed_before(chain: str, stage: str) -> str:
+    """The last stage before `stage` where each household is checked (四看一算)."""
+    the_chain = chain_named(chain)
+    earlier = the_chain.stages[: the_chain.number(stage) - 1]
+    for candidate in reversed(earlier):
+        if candidate.assessed:
+            return candidate.code
+    raise NotFound(f"流程{chain}在{stage}之前没有入户核查环节")
+
+
+def window_for(session: Session, window_id: int, kind: str, what: str) -> Window:
+    """The window, which must be the one of the stage that posts this kind of document."""
+    window = session.get(Window, window_id)
+    if window is None or window.stage != stage_issuing(window.chain, kind):
+        raise NotFound(f"{what}{window_id}不存在")
+    return window
+
+
+def window_case_ids(session: Session, window_id: int) -> list[int]:
+    return list(session.exec(
+        select(WindowCase.case_id).where(WindowCase.window_id == window_id).order_by(col(WindowCase.case_id))
+    ).all())
+
+
+def window_days(window: Window) -> tuple[date, date]:
+    """The first and last calendar day of a window, as notices print them."""
+    return local_date(window.opened_at), last_day(window.ends_at)
+
+
+def listed_households(session: Session, case_ids: Sequence[int]) -> list[Listed]:
+    """The households of these cases in village, then household-number order; NotFound if a case is missing."""
+    rows = session.exec(
+        select(Case, Household, Region)
+        .join(Household, col(Household.id) == col(Case.household_id))
+        .join(Region, col(Region.code) == col(Household.village_code))
+        .where(col(Case.id).in_(list(case_ids)))
+    ).all()
+    missing = set(case_ids) - {case.id for case, _, _ in rows}
+    if missing:
+        raise NotFound(f"案件{min(missing)}不存在或不是农户案件")
+    members: dict[int, list[Member]] = {}
+    household_ids = [household.id for _, household, _ in rows]
+    for member in session.exec(
+        select(Member).where(col(Member.household_id).in_(household_ids)).order_by(col(Member.id))
+    ):
+        members.setdefault(member.household_id, []).append(member)
+    listed = []
+    for case, household, village in rows:
+        assert case.id is not None and household.id is not None
+        people = sorted(members.get(household.id, []), key=lambda m: (m.relation != HEAD, m.id or 0))
+        listed.append(Listed(
+            case_id=case.id, village_code=village.code, village=village.name, group=household.group_name,
+            number=household.number, head=household.head_name, phone=household.phone,
+            members=tuple(Person(m.name, m.relation, m.sex, m.resident_id) for m in people),
+        ))
+    return sorted(listed, key=lambda h: (h.village_code, h.number))
+
+
+def public_rows(households: Sequence[Listed], policy: Policy) -> tuple[PublicRow, ...]:
+    """The public list: ID and phone masked, and empty unless the policy shows that column."""
+    columns, rule = policy.public_columns, policy.masking
+    return tuple(
+        PublicRow(
+            serial=index, village=h.village, group=h.group, head=h.head, size=h.size,
+            resident_id=mask_id(h.head_id, rule) if columns.show_id else "",
+            phone=mask_phone(h.phone, rule) if columns.show_phone else "",
+        )
+        for index, h in enumerate(households, start=1)
+    )
+
+
+def village_counts(households: Sequence[Listed]) -> tuple[VillageCount, ...]:
+    """Households and people per village, in village-code order."""
+    counts: dict[str, tuple[str, int, int]] = {}
+    for h in households:
+        name, count, people = counts.get(h.village_code, (h.village, 0, 0))
+        counts[h.village_code] = (name, count + 1, people + h.size)
+    return tuple(VillageCount(name, count, people) for _, (name, count, people) in sorted(counts.items()))
+
+
+def official_number(
+    session: Session, *, kind: str, year: int, scope_prefix: str, path: Path, doc_prefix: str
+) -> str:
+    """文号 `X政〔2026〕3号`: one more than the documents of this kind, year and scope; kept on a re-render."""
+    existing = find_document(session, kind=kind, path=path)
+    if existing is not None and existing.number:
+        return existing.number
+    count = session.exec(
+        select(func.count()).select_from(Document).where(
+            Document.kind == kind, Document.year == year, col(Document.scope_code).startswith(scope_prefix))
+    ).one()
+    return f"{doc_prefix}〔{year}〕{count + 1}号"

@@ -1,0 +1,95 @@
+"""The county government's announcement (公告) of a township's exiting households, with the public list attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from models.document import Document
+from models.documents.common import (
+    PublicRow,
+    VillageCount,
+    listed_households,
+    official_number,
+    parent,
+    public_rows,
+    region,
+    village_counts,
+    window_case_ids,
+    window_days,
+    window_for,
+)
+from models.policy import policy_for
+from models.regions import Level, prefix
+from models.render import document_path, render, store
+
+KIND = "county_announcement"
+
+
+@dataclass(frozen=True)
+class CountyAnnouncementContext:
+    office_name: str
+    number: str
+    title: str
+    county: str
+    township: str
+    year: int
+    households: int
+    people: int
+    villages: tuple[VillageCount, ...]
+    first_day: date
+    last_day: date
+    contact_name: str
+    contact_phone: str
+    show_id: bool
+    show_phone: bool
+    list_title: str
+    rows: tuple[PublicRow, ...]
+    issued_on: date
+
+
+def build_county_announcement_context(session: Session, *, window_id: int, number: str) -> CountyAnnouncementContext:
+    """What the announcement of one township's approval window prints."""
+    window = window_for(session, window_id, KIND, "县级公告")
+    township = region(session, window.scope_code)
+    county = parent(session, township)
+    policy = policy_for(township.code, window.year)
+    households = listed_households(session, window_case_ids(session, window_id))
+    first, last = window_days(window)
+    return CountyAnnouncementContext(
+        office_name=county.office_name,
+        number=number,
+        title=f"关于{township.name}{window.year}年度贫困户脱贫退出的公告",
+        county=county.name,
+        township=township.name,
+        year=window.year,
+        households=len(households),
+        people=sum(h.size for h in households),
+        villages=village_counts(households),
+        first_day=first,
+        last_day=last,
+        contact_name=county.contact_name,
+        contact_phone=county.contact_phone,
+        show_id=policy.public_columns.show_id,
+        show_phone=policy.public_columns.show_phone,
+        list_title=f"{township.name}{window.year}年度脱贫退出贫困户名单",
+        rows=public_rows(households, policy),
+        issued_on=first,
+    )
+
+
+def render_county_announcement(session: Session, *, window_id: int, now: datetime) -> Document:
+    """Render and store the county announcement of an approval window (public; numbered per county and year)."""
+    window = window_for(session, window_id, KIND, "县级公告")
+    county = parent(session, region(session, window.scope_code))
+    path = document_path(kind=KIND, year=window.year, scope_code=window.scope_code, suffix=str(window_id))
+    number = official_number(session, kind=KIND, year=window.year, scope_prefix=prefix(county.code, Level.COUNTY),
+                             path=path, doc_prefix=county.doc_prefix)
+    context = build_county_announcement_context(session, window_id=window_id, number=number)
+    return store(
+        session, kind=KIND, chain=window.chain, year=window.year, stage=window.stage, scope_code=window.scope_code,
+        case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
+        number=number, now=now, suffix=str(window_id),
+    )

@@ -1,0 +1,199 @@
+"""The township's request (请示) to the county for its exiting households, with the roster (花名册) attached."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from models.case import Case
+from models.clock import local_date
+from models.document import Document
+from models.documents.common import (
+    Listed,
+    Person,
+    VillageCount,
+    assessed_before,
+    listed_households,
+    official_number,
+    parent,
+    region,
+    stage_issuing,
+    village_counts,
+    window_days,
+)
+from models.errors import InvalidInput
+from models.policy import policy_for
+from models.publicity import Objection, ObjectionStatus, Window, WindowCase
+from models.regions import Level, prefix
+from models.render import document_path, render, store
+from models.standards import Assessment
+
+KIND = "township_request"
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """The villages that posted their notices over the same days."""
+
+    villages: str
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class RosterHousehold:
+    """One household of the roster; it prints one row per member."""
+
+    serial: int
+    village: str
+    group: str
+    head: str
+    members: tuple[Person, ...]
+    size: int
+    per_capita: Decimal | None
+    exit_year: int
+
+
+@dataclass(frozen=True)
+class TownshipRequestContext:
+    office_name: str
+    number: str
+    signer: str
+    title: str
+    addressee: str
+    township: str
+    we: str
+    year: int
+    income_rule: str
+    households: int
+    people: int
+    villages: tuple[VillageCount, ...]
+    checked: int
+    passed: int
+    signed: int
+    publicity: tuple[Publicity, ...]
+    objections: int
+    upheld: int
+    dismissed: int
+    pending: int
+    issued_on: date
+    contact_name: str
+    contact_phone: str
+    roster_title: str
+    roster: tuple[RosterHousehold, ...]
+
+
+def request_suffix(case_ids: list[int]) -> str:
+    """A short token that names the same set of cases the same way every time."""
+    return hashlib.sha256(",".join(str(i) for i in sorted(set(case_ids))).encode()).hexdigest()[:12]
+
+
+def _latest_assessments(session: Session, stage: str, case_ids: list[int]) -> dict[int, Assessment]:
+    found: dict[int, Assessment] = {}
+    for assessment in session.exec(
+        select(Assessment).where(Assessment.stage == stage, col(Assessment.case_id).in_(case_ids))
+        .order_by(col(Assessment.checked_at), col(Assessment.id))
+    ):
+        found[assessment.case_id] = assessment
+    return found
+
+
+def _publicity(session: Session, chain: str, case_ids: list[int]) -> tuple[Publicity, ...]:
+    windows = session.exec(
+        select(Window).join(WindowCase, col(WindowCase.window_id) == col(Window.id))
+        .where(col(WindowCase.case_id).in_(case_ids), Window.stage == stage_issuing(chain, "village_notice"))
+        .distinct().order_by(col(Window.scope_code), col(Window.opened_at), col(Window.id))
+    ).all()
+    villages: dict[tuple[date, date], list[str]] = {}
+    for window in windows:
+        name = region(session, window.scope_code).name
+        names = villages.setdefault(window_days(window), [])
+        if name not in names:
+            names.append(name)
+    return tuple(Publicity("、".join(names), first, last) for (first, last), names in sorted(villages.items()))
+
+
+def build_township_request_context(
+    session: Session, *, township_code: str, chain: str, year: int, case_ids: list[int], signer: str, number: str,
+    now: datetime,
+) -> TownshipRequestContext:
+    """What the 请示 and its roster print, for these cases of one township."""
+    township = region(session, township_code)
+    county = parent(session, township)
+    record = f"{township.name}请示"
+    if not case_ids:
+        raise InvalidInput(record, "案件", 0, "请示须至少包含1户")
+    households = listed_households(session, case_ids)
+    foreign = session.exec(
+        select(Case.id).where(col(Case.id).in_(case_ids), (Case.chain != chain) | (Case.year != year))
+    ).first()
+    if foreign is not None:
+        raise InvalidInput(record, "案件", foreign, f"不是{chain}流程{year}年度的案件")
+    outside = [h for h in households if not h.village_code.startswith(prefix(township_code, Level.TOWNSHIP))]
+    if outside:
+        stray = outside[0]
+        raise InvalidInput(record, "案件", stray.case_id, f"{stray.village}不属于{township.name}")
+    ids = [h.case_id for h in households]
+    checks = _latest_assessments(session, assessed_before(chain, stage_issuing(chain, KIND)), ids)
+    statuses = Counter(session.exec(select(Objection.status).where(col(Objection.case_id).in_(ids))).all())
+    policy = policy_for(township_code, year)
+    return TownshipRequestContext(
+        office_name=township.office_name,
+        number=number,
+        signer=signer,
+        title=f"关于{township.name}{year}年度拟脱贫贫困户退出的请示",
+        addressee=county.office_name,
+        township=township.name,
+        we="我" + (township.name[-1] if township.name[-1] in "乡镇" else "乡镇"),
+        year=year,
+        income_rule=policy.exit_income.describe("元"),
+        households=len(households),
+        people=sum(h.size for h in households),
+        villages=village_counts(households),
+        checked=len(checks),
+        passed=sum(1 for a in checks.values() if a.passed),
+        signed=sum(1 for a in checks.values() if a.head_signed),
+        publicity=_publicity(session, chain, ids),
+        objections=sum(statuses.values()),
+        upheld=statuses[ObjectionStatus.UPHELD],
+        dismissed=statuses[ObjectionStatus.DISMISSED],
+        pending=statuses[ObjectionStatus.OPEN],
+        issued_on=local_date(now),
+        contact_name=township.contact_name,
+        contact_phone=township.contact_phone,
+        roster_title=f"{township.name}{year}年度拟脱贫人口花名册",
+        roster=tuple(_roster(households, checks, year)),
+    )
+
+
+def _roster(households: list[Listed], checks: dict[int, Assessment], year: int) -> list[RosterHousehold]:
+    return [
+        RosterHousehold(
+            serial=index, village=h.village, group=h.group, head=h.head, members=h.members, size=h.size,
+            per_capita=checks[h.case_id].per_capita if h.case_id in checks else None, exit_year=year,
+        )
+        for index, h in enumerate(households, start=1)
+    ]
+
+
+def render_township_request(
+    session: Session, *, township_code: str, chain: str, year: int, case_ids: list[int], signer: str, now: datetime
+) -> Document:
+    """Render and store the 请示 with its roster (internal; numbered per township and year; the caller commits)."""
+    township = region(session, township_code)
+    suffix = request_suffix(case_ids)
+    path = document_path(kind=KIND, year=year, scope_code=township_code, suffix=suffix)
+    number = official_number(session, kind=KIND, year=year, scope_prefix=township_code, path=path,
+                             doc_prefix=township.doc_prefix)
+    context = build_township_request_context(session, township_code=township_code, chain=chain, year=year,
+                                             case_ids=case_ids, signer=signer, number=number, now=now)
+    return store(
+        session, kind=KIND, chain=chain, year=year, stage=stage_issuing(chain, KIND), scope_code=township_code,
+        case_ids=case_ids, html=render(f"{KIND}.html.j2", context), public=False, number=number, now=now,
+        suffix=suffix,
+    )

@@ -1,0 +1,83 @@
+"""The village publicity notice (公示) of households proposed to exit, with the window in dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from models.document import Document
+from models.documents.common import (
+    PublicRow,
+    listed_households,
+    parent,
+    public_rows,
+    region,
+    window_case_ids,
+    window_days,
+    window_for,
+)
+from models.policy import policy_for
+from models.render import render, store
+
+KIND = "village_notice"
+
+
+@dataclass(frozen=True)
+class VillageNoticeContext:
+    title: str
+    village: str
+    year: int
+    income_rule: str
+    first_day: date
+    last_day: date
+    show_id: bool
+    show_phone: bool
+    rows: tuple[PublicRow, ...]
+    households: int
+    people: int
+    township_office: str
+    contact_name: str
+    contact_phone: str
+    village_office: str
+    posted_on: date
+
+
+def build_village_notice_context(session: Session, *, window_id: int) -> VillageNoticeContext:
+    """What the notice of one village's publicity window prints."""
+    window = window_for(session, window_id, KIND, "村级公示")
+    village = region(session, window.scope_code)
+    township = parent(session, village)
+    policy = policy_for(village.code, window.year)
+    households = listed_households(session, window_case_ids(session, window_id))
+    first, last = window_days(window)
+    return VillageNoticeContext(
+        title=f"{village.name}{window.year}年度拟退出贫困户公示",
+        village=village.name,
+        year=window.year,
+        income_rule=policy.exit_income.describe("元"),
+        first_day=first,
+        last_day=last,
+        show_id=policy.public_columns.show_id,
+        show_phone=policy.public_columns.show_phone,
+        rows=public_rows(households, policy),
+        households=len(households),
+        people=sum(h.size for h in households),
+        township_office=township.office_name,
+        contact_name=township.contact_name,
+        contact_phone=township.contact_phone,
+        village_office=village.office_name,
+        posted_on=first,
+    )
+
+
+def render_village_notice(session: Session, *, window_id: int, now: datetime) -> Document:
+    """Render and store the village notice of a publicity window (public; the caller commits)."""
+    context = build_village_notice_context(session, window_id=window_id)
+    window = window_for(session, window_id, KIND, "村级公示")
+    return store(
+        session, kind=KIND, chain=window.chain, year=window.year, stage=window.stage, scope_code=window.scope_code,
+        case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
+        number="", now=now, suffix=str(window_id),
+    )

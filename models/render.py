@@ -1,0 +1,131 @@
+"""Rendering document contexts to HTML with the one Jinja2 environment, and storing each file once with its hash."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from models.clock import cn_date
+from models.document import Document, DocumentCase
+from models.settings import get_settings
+from models.standards import round_yuan
+
+
+def yuan(amount: Decimal | int | float | str | None) -> str:
+    """Money as documents print it: two decimals, half up; nothing for a missing amount."""
+    if amount is None or amount == "":
+        return ""
+    return f"{round_yuan(Decimal(str(amount))):f}"
+
+
+def cn_period(first: date, last: date) -> str:
+    """A period as notices print it: 2026年11月1日至11月7日 (the year once when both days share it)."""
+    end = f"{last.month}月{last.day}日" if last.year == first.year else cn_date(last)
+    return f"{cn_date(first)}至{end}"
+
+
+@lru_cache(maxsize=4)
+def _environment(templates_dir: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cn_date"] = cn_date
+    env.filters["yuan"] = yuan
+    env.filters["cn_period"] = cn_period
+    return env
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the configured templates folder, built once per folder."""
+    return _environment(str(get_settings().templates_dir))
+
+
+def render(template_name: str, context: object) -> str:
+    """Render a document template with a dataclass context, passed to the template as `doc`."""
+    if not dataclasses.is_dataclass(context) or isinstance(context, type):
+        raise TypeError(f"render() expects a dataclass instance, got {type(context).__name__}")
+    return environment().get_template(template_name).render(doc=context)
+
+
+def document_path(*, kind: str, year: int, scope_code: str, suffix: str) -> Path:
+    """Where a document's file lives: <output_dir>/<year>/<scope_code>/<kind>-<suffix>.html."""
+    return get_settings().output_dir / str(year) / scope_code / f"{kind}-{suffix}.html"
+
+
+def find_document(session: Session, *, kind: str, path: Path) -> Document | None:
+    """The stored document of this kind at this path, if any."""
+    return session.exec(select(Document).where(Document.kind == kind, Document.path == str(path))).first()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file in one step, so a reader never sees half a document."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _link_cases(session: Session, document_id: int, case_ids: Sequence[int]) -> None:
+    session.execute(delete(DocumentCase).where(col(DocumentCase.document_id) == document_id))
+    for case_id in sorted(set(case_ids)):
+        session.add(DocumentCase(document_id=document_id, case_id=case_id))
+
+
+def store(
+    session: Session, *, kind: str, chain: str, year: int, stage: str, scope_code: str, case_ids: Sequence[int],
+    html: str, public: bool, number: str, now: datetime, suffix: str,
+) -> Document:
+    """Write the HTML file and record it (the caller commits); the same text at the same path is stored once.
+
+    Same kind and path with the same sha256: the existing row is returned (the file is rewritten only if
+    it went missing). Same path, different text: the file is overwritten and the row's hash, number,
+    public flag and case links are updated.
+    """
+    path = document_path(kind=kind, year=year, scope_code=scope_code, suffix=suffix)
+    data = html.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    existing = find_document(session, kind=kind, path=path)
+    if existing is not None and existing.sha256 == digest:
+        if not path.exists() or path.read_bytes() != data:
+            _write_atomically(path, data)
+        return existing
+    _write_atomically(path, data)
+    if existing is not None:
+        existing.sha256, existing.number, existing.public = digest, number, public
+        session.add(existing)
+        session.flush()
+        assert existing.id is not None
+        _link_cases(session, existing.id, case_ids)
+        session.flush()
+        return existing
+    document = Document(
+        kind=kind, chain=chain, year=year, stage=stage, scope_code=scope_code, path=str(path), sha256=digest,
+        public=public, number=number, created_at=now,
+    )
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+    _link_cases(session, document.id, case_ids)
+    session.flush()
+    return document
