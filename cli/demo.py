@@ -14,71 +14,32 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.actors import Actor, Role, actor_named
+from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
-from models.checks import CheckInput, record_checks
+from models.clerks import Clerks
 from models.clock import cn_date, parse
 from models.db import session_scope, upgrade
 from models.document import Document
-from models.engine import Move, open_case_rows, open_cases, transition
+from models.engine import Move, open_cases, transition
 from models.errors import TransitionRefused
 from models.household import Household, Member
 from models.objections import raise_objection, resolve_objection
 from models.regions import Region
 from models.sampling import SampleCase
 from models.settings import get_settings
-from models.standards import GUARANTEES
 from models.synthetic import build_area
 
 YEAR = 2026
-ALL_MET = dict.fromkeys(GUARANTEES, True)
-console = Console()
+console = Console(width=None if Console().is_terminal else 110)
+step = 0
 
 
-def _actor(session: Session, role: Role, region: str) -> Actor:
-    actor = session.scalars(select(Actor).where(Actor.role == role, Actor.region_code == region)).first()
-    assert actor is not None, (role, region)
-    return actor
-
-
-class Script:
-    """The clerks' side of the demo: decisions through the one door, each at its simulated time."""
-
-    def __init__(self, session: Session, township: str, villages: list[str]) -> None:
-        self.session, self.township, self.villages = session, township, villages
-        self.step = 0
-
-    def say(self, when: str, text: str) -> None:
-        self.step += 1
-        console.print(f"[dim]{self.step:>2}.[/] [cyan]{cn_date(parse(when))}[/] {text}")
-
-    def cases(self, stage: str, scope: str | None = None) -> list[int]:
-        return [r.id for r in open_case_rows(self.session, CODE, YEAR, stage, scope or self.township[:9])]
-
-    def decide_per_village(self, stage: str, role: Role, when: str) -> int:
-        moved = 0
-        for village in self.villages:
-            ids = self.cases(stage, village)
-            if ids:
-                result = transition(session=self.session, chain=CODE, stage=stage, case_ids=ids, move=Move.APPROVE,
-                                    actor=_actor(self.session, role, village), now=parse(when))
-                moved += len(result.moved)
-        return moved
-
-    def decide(self, stage: str, role: Role, region: str, when: str, ids: list[int] | None = None) -> int:
-        ids = self.cases(stage) if ids is None else ids
-        result = transition(session=self.session, chain=CODE, stage=stage, case_ids=ids, move=Move.APPROVE,
-                            actor=_actor(self.session, role, region), now=parse(when))
-        return len(result.moved)
-
-    def check(self, stage: str, role: Role, region: str, when: str, ids: list[int],
-              failing: dict[int, str] | None = None) -> None:
-        failing = failing or {}
-        items = [CheckInput(i, {**ALL_MET, **({failing[i]: False} if i in failing else {})}) for i in ids]
-        record_checks(session=self.session, stage=stage, items=items, actor=_actor(self.session, role, region),
-                      now=parse(when))
-        self.session.commit()
+def say(when: str, text: str) -> None:
+    """One line of the story: the simulated date and what happened."""
+    global step
+    step += 1
+    console.print(f"[dim]{step:>2}.[/] [cyan]{cn_date(parse(when))}[/] {text}")
 
 
 def run_flow(region: str, when: str) -> dict[str, int]:
@@ -118,74 +79,81 @@ def run_demo(out_dir: str) -> None:
         area = build_area(session, townships=1, villages_per_township=13, households=116, people=333, year=YEAR)
         session.commit()
         township = area.townships[0]
-        s = Script(session, township, area.villages[township])
-        tname = session.get(Region, township).name  # type: ignore[union-attr]
-        console.rule(f"[bold]tuopin 演示：{tname}{YEAR}年度贫困户脱贫退出（{len(s.villages)}个村，"
-                     f"{len(area.household_ids)}户{area.people}人）")
-        system = actor_named(session, "系统")
+        villages = area.villages[township]
+        clerks = Clerks(session, CODE, YEAR, township[:9])
+        region = session.get(Region, township)
+        assert region is not None
+        console.rule(f"[bold]tuopin 演示：{region.name}{YEAR}年度贫困户脱贫退出"
+                     f"（{len(villages)}个村，{len(area.household_ids)}户{area.people}人）")
+        system = actor_named(session, SYSTEM_NAME)
         open_cases(session=session, chain=CODE, year=YEAR, household_ids=area.household_ids,
                    now=parse("2026-10-08 09:00"), actor=system)
         session.commit()
-        s.say("2026-10-08", f"立案：{len(area.household_ids)}户进入“村民小组推荐”")
-        s.say("2026-10-10", f"各村民小组推荐：{s.decide_per_village('GROUP_RECOMMEND', Role.GROUP_LEADER, '2026-10-10 10:00')}户")
-        s.say("2026-10-13", f"村委会评议：{s.decide_per_village('COMMITTEE_REVIEW', Role.VILLAGE_COMMITTEE, '2026-10-13 15:00')}户")
-        s.say("2026-10-14", f"村申请入户核实：{s.decide_per_village('CHECK_REQUEST', Role.VILLAGE_COMMITTEE, '2026-10-14 09:00')}户")
-        home = s.cases("HOME_CHECK")
-        s.check("HOME_CHECK", Role.TOWNSHIP_CHECK_TEAM, township, "2026-10-20 16:00", home)
-        s.say("2026-10-20", f"乡镇入户核查（四看一算）并户主签字：{s.decide('HOME_CHECK', Role.TOWNSHIP_CHECK_TEAM, township, '2026-10-21 09:00')}户达标")
+        say("2026-10-08", f"立案：{len(area.household_ids)}户进入“村民小组推荐”")
+        moved = clerks.decide("GROUP_RECOMMEND", parse("2026-10-10 10:00")).moved
+        say("2026-10-10", f"{len(villages)}个村的村民小组推荐拟脱贫户{len(moved)}户（会议记录及名单）")
+        moved = clerks.decide("COMMITTEE_REVIEW", parse("2026-10-13 15:00")).moved
+        say("2026-10-13", f"村委会评议通过{len(moved)}户（会议记录，参会人员签字）")
+        moved = clerks.decide("CHECK_REQUEST", parse("2026-10-14 09:00")).moved
+        say("2026-10-14", f"各村向乡镇申请入户核实{len(moved)}户")
+        clerks.check("HOME_CHECK", parse("2026-10-20 16:00"), clerks.cases("HOME_CHECK"))
+        moved = clerks.decide("HOME_CHECK", parse("2026-10-21 09:00")).moved
+        say("2026-10-21", f"乡镇入户核查（四看一算），户主签字确认：{len(moved)}户达标")
 
-        flow = run_flow(township, "2026-10-26 09:00")
-        s.say("2026-10-26", f"流程运行：张贴{len(s.villages)}个村的公示，共{flow.get('PUBLICITY.posted', 0)}户，公示7天（含张贴当日）")
+        done = run_flow(township, "2026-10-26 09:00")
+        say("2026-10-26", f"流程运行：{len(villages)}个村张贴公示，共{done.get('PUBLICITY.posted', 0)}户，"
+                          "公示期2026年10月26日至11月1日（7天，含张贴当日）")
 
-        first_village, second_village = s.villages[0], s.villages[1]
-        objected_a = s.cases("PUBLICITY", first_village)[0]
-        objected_b = s.cases("PUBLICITY", second_village)[0]
-        clerk = _actor(session, Role.VILLAGE_COMMITTEE, first_village)
-        obj_a = raise_objection(session=session, case_id=objected_a, raised_by="村民甲", content="该户家中新购小轿车，收入可能不实",
-                                now=parse("2026-10-28 10:00"), actor=clerk)
-        clerk_b = _actor(session, Role.VILLAGE_COMMITTEE, second_village)
-        obj_b = raise_objection(session=session, case_id=objected_b, raised_by="村民乙", content="该户住房为危房，尚未改造",
-                                now=parse("2026-10-28 11:00"), actor=clerk_b)
+        objected = [clerks.cases("PUBLICITY", v)[0] for v in villages[:2]]
+        texts = [("村民甲", "该户家中新购小轿车，收入可能不实"), ("村民乙", "该户住房为危房，尚未改造")]
+        objections = [
+            raise_objection(session=session, case_id=case_id, raised_by=who, content=what,
+                            now=parse("2026-10-28 10:00"), actor=clerks.actor(Role.VILLAGE_COMMITTEE, village))
+            for case_id, (who, what), village in zip(objected, texts, villages[:2], strict=True)
+        ]
         session.commit()
-        s.say("2026-10-28", f"公示期内收到异议2件（案件{objected_a}、{objected_b}）")
-        gov = _actor(session, Role.TOWNSHIP_GOVERNMENT, township)
-        assert obj_a.id is not None and obj_b.id is not None
-        resolve_objection(session=session, objection_id=obj_a.id, upheld=False, now=parse("2026-10-30 15:00"), actor=gov,
-                          resolution="经核实车辆为亲属所有，该户收入属实")
-        resolve_objection(session=session, objection_id=obj_b.id, upheld=True, now=parse("2026-10-30 16:00"), actor=gov,
-                          resolution="经核实住房确为C级危房，退回重新核查")
+        say("2026-10-28", f"公示期内收到群众异议2件（案件{objected[0]}、{objected[1]}）")
+        government = clerks.actor(Role.TOWNSHIP_GOVERNMENT, villages[0])
+        for objection, upheld, finding in zip(objections, (False, True), (
+                "经核实车辆为亲属所有，该户收入属实", "经核实住房确为C级危房，退回重新核查"), strict=True):
+            assert objection.id is not None
+            resolve_objection(session=session, objection_id=objection.id, upheld=upheld, resolution=finding,
+                              now=parse("2026-10-30 15:00"), actor=government)
         session.commit()
-        s.say("2026-10-30", f"异议核实：案件{objected_a}异议不成立，继续办理；案件{objected_b}异议成立，退回入户核查")
+        say("2026-10-30", f"异议核实：案件{objected[0]}异议不成立，继续办理；案件{objected[1]}异议成立，退回入户核查")
 
         try:
-            transition(session=session, chain=CODE, stage="PUBLICITY", case_ids=s.cases("PUBLICITY")[:1],
+            transition(session=session, chain=CODE, stage="PUBLICITY", case_ids=clerks.cases("PUBLICITY")[:1],
                        move=Move.ADVANCE, actor=system, now=parse("2026-11-01 23:59"))
         except TransitionRefused as refused:
-            s.say("2026-11-01", f"公示第7天23:59尝试流转被拒：{refused.reason}")
+            say("2026-11-01", f"公示第7天23:59尝试流转，被拒绝：{refused.reason}")
+        swept = run_sweep("2026-11-02 00:05")
+        say("2026-11-02", f"每日巡检（00:05）：关闭公示{swept['windows_closed']}个，"
+                          f"{swept['advanced']}户进入“审核研究并请示县”")
 
-        sweep = run_sweep("2026-11-02 00:05")
-        s.say("2026-11-02", f"每日巡检：关闭公示{sweep['windows_closed']}个，{sweep['advanced']}户进入“审核研究并请示县”")
+        moved = clerks.decide("COUNTY_REQUEST", parse("2026-11-03 10:00")).moved
+        say("2026-11-03", f"乡、村审核研究，乡镇人民政府签发请示：{len(moved)}户")
+        done = run_flow(township, "2026-11-04 09:00")
+        say("2026-11-04", f"流程运行：出具请示（附花名册）{done.get('COUNTY_REQUEST.documents', 0)}份；"
+                          f"县级抽查复核按村抽样{done.get('COUNTY_RECHECK.samples', 0)}个村（种子已存档）")
 
-        s.say("2026-11-03", f"乡镇审核研究并向县请示：{s.decide('COUNTY_REQUEST', Role.TOWNSHIP_GOVERNMENT, township, '2026-11-03 10:00')}户")
-        flow = run_flow(township, "2026-11-04 09:00")
-        s.say("2026-11-04", f"流程运行：出具请示及花名册{flow.get('COUNTY_REQUEST.documents', 0)}份；县级复核按村抽样{flow.get('COUNTY_RECHECK.samples', 0)}个村")
-
-        drawn = list(session.scalars(select(SampleCase.case_id).where(SampleCase.drawn.is_(True)).order_by(SampleCase.case_id)))
+        drawn = list(session.scalars(select(SampleCase.case_id).where(SampleCase.drawn.is_(True))
+                                     .order_by(SampleCase.case_id)))
         failing = drawn[len(drawn) // 2]
-        s.check("COUNTY_RECHECK", Role.COUNTY_RECHECK_TEAM, area.county_code, "2026-11-09 15:00", drawn,
-                failing={failing: "housing"})
-        team = _actor(session, Role.COUNTY_RECHECK_TEAM, area.county_code)
-        transition(session=session, chain=CODE, stage="COUNTY_RECHECK", case_ids=[failing], move=Move.RETURN, actor=team,
-                   now=parse("2026-11-10 09:00"), reason="县级抽查复核：住房安全无保障，退回乡镇重新核查")
-        passed = [i for i in s.cases("COUNTY_RECHECK")]
-        moved = s.decide("COUNTY_RECHECK", Role.COUNTY_RECHECK_TEAM, area.county_code, "2026-11-10 10:00", passed)
-        s.say("2026-11-10", f"县级抽查复核：抽查{len(drawn)}户，1户（案件{failing}）住房不达标退回，{moved}户通过")
+        clerks.check("COUNTY_RECHECK", parse("2026-11-09 15:00"), drawn, failing={failing: "housing"})
+        clerks.decide("COUNTY_RECHECK", parse("2026-11-10 09:00"), [failing], move=Move.RETURN,
+                      reason="县级抽查复核：住房安全无保障，退回乡镇重新核查")
+        moved = clerks.decide("COUNTY_RECHECK", parse("2026-11-10 10:00")).moved
+        say("2026-11-10", f"县级抽查复核（四看一算）：抽查{len(drawn)}户，"
+                          f"案件{failing}住房不达标退回，{len(moved)}户通过")
 
-        moved = s.decide("COUNTY_APPROVAL", Role.COUNTY_GOVERNMENT, area.county_code, "2026-11-12 09:00")
-        flow = run_flow(township, "2026-11-12 10:00")
-        s.say("2026-11-12", f"县人民政府审批{moved}户，流程出具复核表{flow.get('COUNTY_RECHECK.documents', 0)}份并发布公告（公示7天）")
-        sweep = run_sweep("2026-11-19 00:05")
-        s.say("2026-11-19", f"每日巡检：公告期满，{sweep['advanced']}户脱贫退出；标记超期{sweep['overdue_flagged']}件")
+        moved = clerks.decide("COUNTY_APPROVAL", parse("2026-11-12 09:00")).moved
+        done = run_flow(township, "2026-11-12 10:00")
+        forms = done.get("COUNTY_RECHECK.documents", 0)
+        say("2026-11-12", f"县人民政府审批{len(moved)}户；流程出具抽查复核表{forms}份，发布公告（公示7天）")
+        swept = run_sweep("2026-11-19 00:05")
+        say("2026-11-19", f"每日巡检：公告期满无异议，{swept['advanced']}户脱贫退出；"
+                          f"标记超期未办{swept['overdue_flagged']}件")
         _summary(session, township, out, time.monotonic() - started)
 
 

@@ -1,4 +1,4 @@
-"""Walks cases through the household exit chain the way clerks and the machine would, stage by stage."""
+"""Walks cases through the household exit chain as clerks and the machine would, stage by stage, without Prefect."""
 
 from __future__ import annotations
 
@@ -6,27 +6,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from models import machine
 from models.actors import SYSTEM_NAME, Actor, Role, actor_named
 from models.chain import chain_named
-from models.checks import CheckInput, record_checks
+from models.clerks import ALL_MET, Clerks
 from models.engine import Move, load_rows, open_cases, transition
-from models.regions import Level, prefix
-from models.sampling import SampleCase, draw_for_village
-from models.standards import GUARANTEES
-from models.windows import close_due_windows, open_window
+from models.sampling import SampleCase
+from models.windows import close_due_windows
 
 CHAIN = "HOUSEHOLD_EXIT"
-ALL_MET = dict.fromkeys(GUARANTEES, True)
+__all__ = ["ALL_MET", "CHAIN", "actor_for", "finish_stage", "open_all", "walk_to"]
 
 
 def actor_for(world, role: Role, village: str) -> Actor:  # type: ignore[no-untyped-def]
-    """The person in `role` whose region contains the village."""
-    for level in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
-        code = prefix(village, level).ljust(12, "0")
-        found = world.session.scalars(select(Actor).where(Actor.role == role, Actor.region_code == code)).first()
-        if found:
-            return found
-    raise AssertionError(role)
+    """The person in `role` whose region holds the village."""
+    return Clerks(world.session, CHAIN, 2026, "").actor(role, village)
 
 
 def open_all(world, now: datetime) -> list[int]:  # type: ignore[no-untyped-def]
@@ -38,38 +32,26 @@ def open_all(world, now: datetime) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type: ignore[no-untyped-def]
-    """Do everything the current stage of these cases needs, so they move to the next; returns the new time."""
+    """Do everything the cases' current stage needs, so they move to the next; returns the new time."""
     session = world.session
-    rows = list(load_rows(session, case_ids).values())
-    stage = chain_named(CHAIN).stage(rows[0].stage)
-    by_village: dict[str, list[int]] = {}
-    for row in rows:
-        by_village.setdefault(row.village_code, []).append(row.id)
+    stage = chain_named(CHAIN).stage(next(iter(load_rows(session, case_ids).values())).stage)
+    clerks = Clerks(session, CHAIN, 2026, "")
     system = actor_named(session, SYSTEM_NAME)
     if stage.sampled:
-        for village in by_village:
-            draw_for_village(session=session, chain=CHAIN, year=2026, stage=stage.code, village_code=village,
-                             now=now, actor_name=SYSTEM_NAME, seed=1)
+        machine.draw_samples(session=session, chain=CHAIN, stage=stage.code, scope="", year=2026, now=now,
+                             actor=system)
         session.commit()
     if stage.assessed:
-        for village, ids in by_village.items():
-            if stage.sampled:
-                ids = list(session.scalars(select(SampleCase.case_id).where(
-                    SampleCase.case_id.in_(ids), SampleCase.drawn.is_(True))))  # type: ignore[attr-defined]
-            if ids:
-                record_checks(session=session, stage=stage.code, items=[CheckInput(i, ALL_MET) for i in ids],
-                              actor=actor_for(world, stage.role, village), now=now)
-        session.commit()
+        checked = case_ids
+        if stage.sampled:
+            checked = list(session.scalars(select(SampleCase.case_id).where(
+                SampleCase.case_id.in_(case_ids), SampleCase.drawn.is_(True))))  # type: ignore[attr-defined]
+        clerks.check(stage.code, now, checked)
     if stage.role is not None:
-        for village, ids in by_village.items():
-            transition(session=session, chain=CHAIN, stage=stage.code, case_ids=ids, move=Move.APPROVE,
-                       actor=actor_for(world, stage.role, village), now=now)
-    if stage.window_scope is not None:
-        groups: dict[str, list[int]] = {}
-        for village, ids in by_village.items():
-            groups.setdefault(prefix(village, stage.window_scope).ljust(12, "0"), []).extend(ids)
-        for region, ids in groups.items():
-            open_window(session=session, scope_code=region, case_ids=ids, now=now, actor=system)
+        clerks.decide(stage.code, now, case_ids)
+    if stage.window:
+        machine.post_notices(session=session, chain=CHAIN, stage=stage.code, scope="", year=2026, now=now,
+                             actor=system)
         session.commit()
         now = now + timedelta(days=8)
         close_due_windows(session=session, now=now, actor=system)
