@@ -42,22 +42,6 @@ def say(when: str, text: str) -> None:
     console.print(f"[dim]{step:>2}.[/] [cyan]{cn_date(parse(when))}[/] {text}")
 
 
-def run_flow(region: str, when: str) -> dict[str, int]:
-    from flows.household_exit import household_exit
-    from flows.runtime import short_runs
-
-    with short_runs():
-        return household_exit(region=region, year=YEAR, now=when)
-
-
-def run_sweep(when: str) -> dict[str, int]:
-    from flows.runtime import short_runs
-    from flows.sweeps import sweep
-
-    with short_runs():
-        return sweep(now=when)
-
-
 def _prepare(out: Path) -> None:
     # The demo tells its own story; Prefect's per-task log lines would drown it.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -75,6 +59,7 @@ def run_demo(out_dir: str) -> None:
     started = time.monotonic()
     out = Path(out_dir)
     _prepare(out)
+    from flows.runtime import run_household_exit, run_sweep  # Prefect loads after its log level is set
     with session_scope() as session:
         area = build_area(session, townships=1, villages_per_township=13, households=116, people=333, year=YEAR)
         session.commit()
@@ -100,7 +85,7 @@ def run_demo(out_dir: str) -> None:
         moved = clerks.decide("HOME_CHECK", parse("2026-10-21 09:00")).moved
         say("2026-10-21", f"乡镇入户核查（四看一算），户主签字确认：{len(moved)}户达标")
 
-        done = run_flow(township, "2026-10-26 09:00")
+        done = run_household_exit(township, YEAR, "2026-10-26 09:00")
         say("2026-10-26", f"流程运行：{len(villages)}个村张贴公示，共{done.get('PUBLICITY.posted', 0)}户，"
                           "公示期2026年10月26日至11月1日（7天，含张贴当日）")
 
@@ -133,7 +118,7 @@ def run_demo(out_dir: str) -> None:
 
         moved = clerks.decide("COUNTY_REQUEST", parse("2026-11-03 10:00")).moved
         say("2026-11-03", f"乡、村审核研究，乡镇人民政府签发请示：{len(moved)}户")
-        done = run_flow(township, "2026-11-04 09:00")
+        done = run_household_exit(township, YEAR, "2026-11-04 09:00")
         say("2026-11-04", f"流程运行：出具请示（附花名册）{done.get('COUNTY_REQUEST.documents', 0)}份；"
                           f"县级抽查复核按村抽样{done.get('COUNTY_RECHECK.samples', 0)}个村（种子已存档）")
 
@@ -148,7 +133,7 @@ def run_demo(out_dir: str) -> None:
                           f"案件{failing}住房不达标退回，{len(moved)}户通过")
 
         moved = clerks.decide("COUNTY_APPROVAL", parse("2026-11-12 09:00")).moved
-        done = run_flow(township, "2026-11-12 10:00")
+        done = run_household_exit(township, YEAR, "2026-11-12 10:00")
         forms = done.get("COUNTY_RECHECK.documents", 0)
         say("2026-11-12", f"县人民政府审批{len(moved)}户；流程出具抽查复核表{forms}份，发布公告（公示7天）")
         swept = run_sweep("2026-11-19 00:05")

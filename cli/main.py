@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -40,14 +40,18 @@ def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQ
         get_settings.cache_clear()
 
 
-def _now(now: str | None) -> datetime:
-    return parse(now) if now else utcnow()
-
-
-def fail(error: Exception) -> None:
+def fail(error: Exception) -> NoReturn:
     """Print a domain error in Chinese and exit non-zero (nothing was written)."""
     console.print(f"[bold red]未执行：[/]{error}")
     raise typer.Exit(code=1)
+
+
+def _now(now: str | None) -> datetime:
+    """The --now option read in office time, or the real time; a bad date stops the command."""
+    try:
+        return parse(now) if now else utcnow()
+    except ValueError as error:
+        fail(error)
 
 
 @app.command()
@@ -165,22 +169,18 @@ def run(
     now: NowOption = None,
 ) -> None:
     """Run the household exit flow for a region: the machine's part of every stage."""
-    from flows.household_exit import household_exit
-    from flows.runtime import short_runs
+    from flows.runtime import run_household_exit
 
-    with short_runs():
-        done = household_exit(region=region, year=year, now=now)
+    done = run_household_exit(region, year, now)
     console.print({k: v for k, v in done.items() if v})
 
 
 @app.command()
 def sweep(now: NowOption = None) -> None:
     """Close due windows, release the cases they held, flag overdue stages."""
-    from flows.runtime import short_runs
-    from flows.sweeps import sweep as sweep_flow
+    from flows.runtime import run_sweep
 
-    with short_runs():
-        done = sweep_flow(now=now)
+    done = run_sweep(now)
     when = cn_date(_now(now))
     console.print(f"{when}巡检：关闭公示{done['windows_closed']}个，流转{done['advanced']}件，"
                   f"标记超期{done['overdue_flagged']}件")

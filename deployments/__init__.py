@@ -1,0 +1,1 @@
+"""Wiring only: which flow runs on which schedule (Prefect serve)."""
