@@ -31,12 +31,12 @@ from models import machine
 from models.actors import SYSTEM_NAME, actor_named
 from models.audit import first_broken
 from models.case import Case, Status
+from models.cases import open_cases
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
 from models.clerks import Clerks
 from models.clock import parse
 from models.db import session_scope, upgrade
 from models.document import Document
-from models.engine import open_cases
 from models.sampling import SampleCase
 from models.settings import get_settings
 from models.synthetic import Area, build_area

@@ -16,12 +16,13 @@ from sqlmodel import Session
 
 from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
+from models.cases import open_cases
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
 from models.clerks import Clerks
 from models.clock import cn_date, parse
 from models.db import session_scope, upgrade
 from models.document import Document
-from models.engine import Move, open_cases, transition
+from models.engine import Move, transition
 from models.errors import TransitionRefused
 from models.household import Household, Member
 from models.objections import raise_objection, resolve_objection

@@ -17,9 +17,10 @@ from models.chain import chain_named
 from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse, utcnow
 from models.db import session_scope, upgrade
-from models.engine import Move, transition
+from models.engine import MOVE_NAMES, Move, transition
 from models.errors import TuopinError
 from models.objections import raise_objection, resolve_objection
+from models.regions import code_prefix
 from models.settings import get_settings
 from models.standards import GUARANTEES
 from models.status import Filters, case_page, counts_by_stage
@@ -72,7 +73,7 @@ def status(
     """Where each case is: counts by stage, then cases soonest due first."""
     from cli.views import case_table, count_table
 
-    filters = Filters(region=region.rstrip("0") if len(region) == 12 else region, stage=stage, status=state)
+    filters = Filters(region=code_prefix(region), stage=stage, status=state)
     when = _now(now)
     with session_scope() as session:
         console.print(count_table(counts_by_stage(session, filters), chain_named(CHAIN)))
@@ -95,7 +96,7 @@ def decide(
                                  actor=actor_named(session, actor), now=_now(now), reason=reason)
         except TuopinError as error:
             fail(error)
-    console.print(f"已{move.value == 'APPROVE' and '通过' or '处理'}：{len(result.moved)}件；"
+    console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
 
 
@@ -111,7 +112,8 @@ def check(
     """Record a home check (四看一算): the income is computed from the household's recorded parts."""
     unknown = [f for f in fails if f not in GUARANTEES]
     if unknown:
-        fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{', '.join(GUARANTEES)}"))
+        choices = "、".join(f"{key}（{label}）" for key, label in GUARANTEES.items())
+        fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{choices}"))
     items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
     with session_scope() as session:
         try:

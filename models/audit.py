@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Field, Session, SQLModel
 
+from models.bulk import db_value, executemany
+
 GENESIS = "0" * 64
 
 
@@ -42,7 +44,7 @@ class Event:
     actor: str
     action: str
     case_id: int | None
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any] | str = field(default_factory=dict)  # a str is already canonical JSON
 
 
 def digest(seq: int, event: Event, detail: str, prev_hash: str) -> str:
@@ -69,7 +71,7 @@ def append(session: Session, events: Sequence[Event]) -> None:
     rows = []
     for event in events:
         seq += 1
-        detail = canonical(event.detail)
+        detail = event.detail if isinstance(event.detail, str) else canonical(event.detail)
         current = digest(seq, event, detail, prev)
         rows.append(
             {
@@ -84,7 +86,12 @@ def append(session: Session, events: Sequence[Event]) -> None:
             }
         )
         prev = current
-    session.execute(insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    moments = {at: db_value(session, table.c.at, at) for at in {r["at"] for r in rows}}
+    executemany(session, table, "INSERT INTO {table} (seq, at, actor, action, case_id, detail, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r["seq"], moments[r["at"]], r["actor"], r["action"], r["case_id"], r["detail"], r["prev_hash"],
+                  r["hash"]) for r in rows])
     session.execute(update(head_table).where(head_table.c.id == 1).values(seq=seq, hash=prev))
 
 

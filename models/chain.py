@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.actors import Role
+from models.errors import NotFound
 from models.regions import Level
 
 
@@ -76,10 +77,12 @@ class Chain:
         return self.stages[0]
 
     def stage(self, code: str) -> Stage:
+        """The stage with this code; an unknown code is refused with the codes that exist."""
         for stage in self.stages:
             if stage.code == code:
                 return stage
-        raise KeyError(code)
+        choices = "、".join(f"{s.code}（{s.name}）" for s in self.stages)
+        raise NotFound(f"{self.name}没有环节“{code}”；可选：{choices}")
 
     def next_after(self, code: str) -> Stage | None:
         """The stage after `code` in the table's order; None after the last."""

@@ -11,8 +11,9 @@ from sqlmodel import Session, col
 
 from models import audit
 from models.actors import Actor
+from models.cases import load_rows
 from models.chain import chain_named
-from models.engine import Move, check_actor, load_rows
+from models.engine import Move, check_actor
 from models.errors import InvalidInput, NotFound, TransitionRefused
 from models.household import INCOME_FIELDS, Household, Income, IncomeBase, Member
 from models.policy import policy_for

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.actors import ROLE_LEVEL, Actor, Role
+from models.case import Case, Status
 from models.chain import chain_named
 from models.checks import CheckInput, record_checks
-from models.engine import Move, Result, load_rows, open_case_rows, transition
+from models.engine import Move, Result, transition
 from models.regions import prefix
 from models.standards import GUARANTEES
 
@@ -43,39 +44,40 @@ class Clerks:
         return self.actors[(role, prefix(village, ROLE_LEVEL[role]).ljust(12, "0"))]
 
     def cases(self, stage: str, scope: str | None = None) -> list[int]:
-        return [r.id for r in open_case_rows(self.session, self.chain, self.year, stage, scope or self.scope)]
-
-    def _by_actor(self, role: Role, case_ids: Sequence[int]) -> dict[int, list[int]]:
-        groups: dict[int, list[int]] = defaultdict(list)
-        for row in load_rows(self.session, case_ids).values():
-            actor = self.actor(role, row.village_code)
-            assert actor.id is not None
-            groups[actor.id].append(row.id)
-        return groups
+        """Active cases of the area (or of `scope`) at the stage."""
+        return list(self.session.scalars(
+            select(Case.id).where(Case.chain == self.chain, Case.year == self.year, Case.stage == stage,
+                                  Case.status == Status.ACTIVE,
+                                  col(Case.village_code).startswith(scope or self.scope)).order_by(col(Case.id))
+        ))
 
     def _role(self, stage: str) -> Role:
         role = chain_named(self.chain).stage(stage).role
         assert role is not None, f"no one decides {stage}"
         return role
 
+    def _actors_of(self, role: Role, case_ids: Sequence[int]) -> dict[int, Actor]:
+        """Each case's responsible person in `role`."""
+        villages = dict(self.session.execute(
+            select(Case.id, Case.village_code).where(col(Case.id).in_(list(case_ids)))  # type: ignore[call-overload]
+        ).tuples().all())
+        return {case_id: self.actor(role, villages[case_id]) for case_id in case_ids}
+
     def decide(self, stage: str, now: datetime, case_ids: Sequence[int] | None = None, *, move: Move = Move.APPROVE,
                reason: str = "") -> Result:
-        """Each responsible person decides their cases at the stage (all of the area's, by default)."""
-        role = self._role(stage)
-        total = Result()
-        by_id = {a.id: a for a in self.actors.values()}
-        for actor_id, ids in self._by_actor(role, self.cases(stage) if case_ids is None else case_ids).items():
-            result = transition(session=self.session, chain=self.chain, stage=stage, case_ids=ids, move=move,
-                                actor=by_id[actor_id], now=now, reason=reason)
-            total.moved += result.moved
-            total.unchanged += result.unchanged
-        return total
+        """Each responsible person decides their cases at the stage (all of the area's, by default), in one go."""
+        ids = self.cases(stage) if case_ids is None else list(case_ids)
+        return transition(session=self.session, chain=self.chain, stage=stage, case_ids=ids, move=move,
+                          actor=self._actors_of(self._role(stage), ids), now=now, reason=reason)
 
     def check(self, stage: str, now: datetime, case_ids: Sequence[int], failing: dict[int, str] | None = None) -> None:
         """Home checks (四看一算) of these households: every item met except those named in `failing`."""
         failing = failing or {}
-        by_id = {a.id: a for a in self.actors.values()}
-        for actor_id, ids in self._by_actor(self._role(stage), case_ids).items():
+        groups: dict[int, list[int]] = defaultdict(list)
+        actors = self._actors_of(self._role(stage), case_ids)
+        for case_id, actor in actors.items():
+            groups[actor.id or 0].append(case_id)
+        for ids in groups.values():
             items = [CheckInput(i, {**ALL_MET, **({failing[i]: False} if i in failing else {})}) for i in ids]
-            record_checks(session=self.session, stage=stage, items=items, actor=by_id[actor_id], now=now)
+            record_checks(session=self.session, stage=stage, items=items, actor=actors[ids[0]], now=now)
         self.session.commit()

@@ -7,6 +7,7 @@ entry points that were given no simulated time.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 import pendulum
 
@@ -15,7 +16,12 @@ from models.settings import get_settings
 
 def local_tz() -> pendulum.Timezone:
     """The office's time zone (Asia/Shanghai unless set otherwise)."""
-    return pendulum.timezone(get_settings().timezone)
+    return _zone(get_settings().timezone)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> pendulum.Timezone:
+    return pendulum.timezone(name)
 
 
 def utcnow() -> datetime:

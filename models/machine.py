@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from models.actors import Actor
 from models.case import Case, Outcome, StageRecord, Status
+from models.cases import open_case_rows
 from models.chain import chain_named
 from models.document import Document, DocumentCase
 from models.documents import (
@@ -24,7 +25,7 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
-from models.engine import Move, Result, apply, open_case_rows
+from models.engine import Move, Result, apply
 from models.regions import Level, prefix
 from models.sampling import Sample, SampleCase, draw_for_village
 from models.windows import awaiting_window, open_window

@@ -8,9 +8,10 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.actors import Actor
+from models.cases import load_rows
 from models.chain import chain_named
 from models.clock import cn_date, last_day
-from models.engine import Move, apply, check_actor, load_rows
+from models.engine import Move, apply, check_actor
 from models.errors import InvalidInput, NotFound, TransitionRefused
 from models.publicity import OBJECTION_NAMES, Objection, ObjectionStatus, Window, WindowCase
 

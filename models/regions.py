@@ -67,6 +67,13 @@ def prefix(code: str, level: Level) -> str:
     return code[: PREFIX_DIGITS[level]]
 
 
+def code_prefix(code: str) -> str:
+    """The shared prefix of a full 12-digit code (a code shorter than 12 digits is taken as a prefix already)."""
+    if len(code) != 12:
+        return code
+    return next(code[:d] for d in sorted(PREFIX_DIGITS.values()) if set(code[d:]) <= {"0"})
+
+
 def contains(outer_code: str, outer_level: Level, inner_code: str) -> bool:
     """Whether the region `outer_code` (at `outer_level`) contains or is `inner_code`."""
     return inner_code.startswith(prefix(outer_code, outer_level))

@@ -11,9 +11,9 @@ from sqlmodel import Session, col
 from models import audit
 from models.actors import Actor
 from models.case import Outcome, Status
+from models.cases import load_rows
 from models.chain import CaseRow, chain_named
 from models.clock import window_end
-from models.engine import load_rows
 from models.errors import TransitionRefused
 from models.policy import policy_for
 from models.publicity import Window, WindowCase

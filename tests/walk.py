@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from models import machine
 from models.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.cases import load_rows, open_cases
 from models.chain import chain_named
 from models.clerks import ALL_MET, Clerks
-from models.engine import Move, load_rows, open_cases, transition
+from models.engine import Move, transition
 from models.sampling import SampleCase
 from models.windows import close_due_windows
 

@@ -192,8 +192,6 @@ def test_a_decision_at_a_stage_the_case_is_not_at_is_refused(world, opened):
                               "--now", "2026-10-10"], "当前处于“村民小组推荐”环节", "不在“村委会评议”环节")
 
 
-@pytest.mark.xfail(strict=True, reason="cli/main.py: Chain.stage() raises KeyError, which no handler catches, so an "
-                                       "unknown --stage ends in a traceback (reported; remove this mark once fixed)")
 def test_an_unknown_stage_is_refused(world, opened):
     village = world.villages[0]
     case_id = opened[village][0]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -37,6 +36,7 @@ def test_the_rule_comes_from_policy_data():
     assert policy_for("430121101201", 2026).recheck_sampling == RULE
 
 
+@settings(deadline=None)  # tests check behaviour, not speed; a busy CI machine must not fail them
 @given(households, st.integers(min_value=0, max_value=2**31 - 1))
 def test_a_sample_covers_the_required_people_with_whole_households(units, seed):
     picked = draw(units, RULE, seed)
@@ -44,13 +44,15 @@ def test_a_sample_covers_the_required_people_with_whole_households(units, seed):
     total = sum(people.values())
     drawn = sum(people[i] for i in picked)
     assert len(set(picked)) == len(picked) and set(picked) <= set(people)
+    required = -(-total * 3 // 10)  # 30% rounded up, in exact integer arithmetic
     if total < 30:
         assert set(picked) == set(people)
     else:
-        assert drawn >= math.ceil(total * 0.3)
-        assert drawn - people[picked[-1]] < math.ceil(total * 0.3)  # stops as soon as it has enough
+        assert drawn >= required
+        assert drawn - people[picked[-1]] < required  # stops as soon as it has enough
 
 
+@settings(deadline=None)
 @given(households, st.integers(min_value=0, max_value=2**31 - 1))
 def test_the_same_seed_redraws_the_same_households(units, seed):
     assert draw(units, RULE, seed) == draw(list(reversed(units)), RULE, seed)

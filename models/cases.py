@@ -1,0 +1,98 @@
+"""Reading cases for the door and the machine, and opening new ones in a chain's first stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlmodel import Session, col
+
+from models import audit
+from models.actors import Actor
+from models.bulk import fetch_in, from_db
+from models.case import Case, StageRecord, Status
+from models.chain import CaseRow, Stage, chain_named
+from models.clock import deadline
+from models.errors import InvalidInput
+from models.policy import Policy, policy_for
+
+CASE = Case.__table__  # type: ignore[attr-defined]
+RECORD = StageRecord.__table__  # type: ignore[attr-defined]
+
+
+def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
+    """Cases with their open stage record."""
+    opened = from_db(session, RECORD.c.opened_at)
+    found = fetch_in(
+        session,
+        "SELECT c.id, c.chain, c.year, c.stage, c.status, c.version, c.village_code, c.household_id, r.id,"
+        " r.opened_at, r.outcome FROM {case} AS c LEFT OUTER JOIN {record} AS r"
+        " ON r.case_id = c.id AND r.left_at IS NULL WHERE c.id IN ({ids})",
+        list(dict.fromkeys(case_ids)), {"case": CASE, "record": RECORD},
+    )
+    return {r[0]: CaseRow(*r[:9], opened(r[9]), r[10]) for r in found}
+
+
+def open_case_rows(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[CaseRow]:
+    """Active cases at a stage (of one year, or every year) whose village code starts with the scope's prefix."""
+    query = select(CASE.c.id).where(
+        CASE.c.chain == chain, CASE.c.stage == stage, CASE.c.status == Status.ACTIVE,
+        CASE.c.village_code.startswith(scope_prefix),
+    )
+    if year is not None:
+        query = query.where(CASE.c.year == year)
+    ids = session.execute(query.order_by(CASE.c.id)).scalars().all()
+    return list(load_rows(session, ids).values())
+
+
+def due_at(policy: Policy, stage: Stage, opened: datetime) -> datetime | None:
+    """When a stage visit opened at `opened` is due, by the policy's deadline in days (None: no deadline)."""
+    days = policy.deadlines.get(stage.code)
+    return deadline(opened, days) if days is not None else None
+
+
+def new_records(rows: Sequence[CaseRow], stage: Stage, now: datetime) -> list[dict[str, object]]:
+    """Stage records for these cases entering `stage` now, with the deadline of each case's policy."""
+    dues = {key: due_at(policy_for(key[0].ljust(12, "0"), key[1]), stage, now)
+            for key in {(r.village_code[:2], r.year) for r in rows}}
+    return [{"case_id": r.id, "stage": stage.code, "opened_at": now, "due_at": dues[(r.village_code[:2], r.year)],
+             "reason": ""} for r in rows]
+
+
+def open_cases(*, session: Session, chain: str, year: int, household_ids: Sequence[int], now: datetime,
+               actor: Actor) -> list[int]:
+    """Open a case in the chain's first stage for each household that has none this year (the caller commits)."""
+    from models.household import Household
+
+    first = chain_named(chain).first
+    households = session.execute(
+        select(Household.id, Household.number, Household.village_code)  # type: ignore[call-overload]
+        .where(col(Household.id).in_(household_ids))
+    ).tuples().all()
+    if len(households) != len(set(household_ids)):
+        missing = set(household_ids) - {h[0] for h in households}
+        raise InvalidInput("立案", "户ID", sorted(missing)[0], "没有这一户")
+    existing = set(session.execute(
+        select(CASE.c.household_id).where(CASE.c.chain == chain, CASE.c.year == year,
+                                          CASE.c.household_id.in_(list(household_ids)))
+    ).scalars())
+    fresh = [h for h in households if h[0] not in existing]
+    for _, number, village in fresh:
+        if not actor.covers(village):
+            raise InvalidInput(f"户{number}", "村", village, f"不在{actor.title()}的辖区内")
+    if not fresh:
+        return []
+    session.execute(insert(CASE), [
+        {"chain": chain, "year": year, "household_id": hid, "village_code": village, "stage": first.code,
+         "status": Status.ACTIVE, "version": 1, "opened_at": now} for hid, _, village in fresh
+    ])
+    ids = dict(session.execute(
+        select(CASE.c.household_id, CASE.c.id).where(CASE.c.chain == chain, CASE.c.year == year,
+                                                     CASE.c.household_id.in_([h[0] for h in fresh]))
+    ).tuples().all())
+    rows = load_rows(session, ids.values())
+    session.execute(insert(RECORD), new_records(list(rows.values()), first, now))
+    audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case_id, {"stage": first.code})
+                           for case_id in rows])
+    return [ids[h[0]] for h in fresh]
