@@ -37,6 +37,7 @@ from models.clerks import Clerks
 from models.clock import parse
 from models.db import session_scope, upgrade
 from models.document import Document
+from models.engine import Move, transition
 from models.sampling import SampleCase
 from models.settings import get_settings
 from models.synthetic import Area, build_area
@@ -97,8 +98,10 @@ def engine_stages(area: Area) -> list[tuple[str, int, float, float]]:
                 clerks.check(stage.code, now, ids)
             other += time.perf_counter() - mark
             if stage.role is not None:
+                actors = clerks.assign(stage.code)
                 mark = time.perf_counter()
-                clerks.decide(stage.code, now)
+                transition(session=session, chain=CODE, stage=stage.code, case_ids=list(actors), move=Move.APPROVE,
+                           actor=actors, now=now)
                 door += time.perf_counter() - mark
             if stage.window:
                 mark = time.perf_counter()

@@ -44,15 +44,18 @@ def executemany(session: Session, table: Table, sql: str, rows: Sequence[Sequenc
         cursor.close()
 
 
-def fetch_in(session: Session, sql: str, ids: Sequence[int], tables: dict[str, Table]) -> list[tuple[Any, ...]]:
-    """Rows of `sql` for many ids: `{ids}` becomes a placeholder list, `{name}` a quoted table; chunked."""
+def fetch_in(session: Session, sql: str, ids: Sequence[int], tables: dict[str, Table],
+             params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of `sql` for many ids: `{ids}` becomes a placeholder list, `{name}` a quoted table, and each ?
+    before `{ids}` takes one of `params`; run in chunks of ids."""
     cursor, dialect, mark = _driver(session)
     names = {name: dialect.identifier_preparer.format_table(table) for name, table in tables.items()}
     rows: list[tuple[Any, ...]] = []
     try:
         for start in range(0, len(ids), CHUNK):
             chunk = tuple(ids[start:start + CHUNK])
-            cursor.execute(sql.format(ids=", ".join([mark] * len(chunk)), **names), chunk)
+            statement = sql.replace("?", mark).format(ids=", ".join([mark] * len(chunk)), **names)
+            cursor.execute(statement, params + chunk)
             rows.extend(tuple(r) for r in cursor.fetchall())
     finally:
         cursor.close()

@@ -63,12 +63,17 @@ class Clerks:
         ).tuples().all())
         return {case_id: self.actor(role, villages[case_id]) for case_id in case_ids}
 
+    def assign(self, stage: str, case_ids: Sequence[int] | None = None) -> dict[int, Actor]:
+        """Who decides each case at the stage (all of the area's cases there, by default)."""
+        ids = self.cases(stage) if case_ids is None else list(case_ids)
+        return self._actors_of(self._role(stage), ids)
+
     def decide(self, stage: str, now: datetime, case_ids: Sequence[int] | None = None, *, move: Move = Move.APPROVE,
                reason: str = "") -> Result:
-        """Each responsible person decides their cases at the stage (all of the area's, by default), in one go."""
-        ids = self.cases(stage) if case_ids is None else list(case_ids)
-        return transition(session=self.session, chain=self.chain, stage=stage, case_ids=ids, move=move,
-                          actor=self._actors_of(self._role(stage), ids), now=now, reason=reason)
+        """Each responsible person decides their cases at the stage, all through the door in one go."""
+        actors = self.assign(stage, case_ids)
+        return transition(session=self.session, chain=self.chain, stage=stage, case_ids=list(actors), move=move,
+                          actor=actors, now=now, reason=reason)
 
     def check(self, stage: str, now: datetime, case_ids: Sequence[int], failing: dict[int, str] | None = None) -> None:
         """Home checks (四看一算) of these households: every item met except those named in `failing`."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from models.clock import cn_date
@@ -88,8 +88,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def _link_cases(session: Session, document_id: int, case_ids: Sequence[int]) -> None:
     session.execute(delete(DocumentCase).where(col(DocumentCase.document_id) == document_id))
-    for case_id in sorted(set(case_ids)):
-        session.add(DocumentCase(document_id=document_id, case_id=case_id))
+    links = [{"document_id": document_id, "case_id": case_id} for case_id in sorted(set(case_ids))]
+    if links:
+        session.execute(insert(DocumentCase.__table__), links)  # type: ignore[attr-defined]
 
 
 def store(

@@ -3,50 +3,64 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.actors import Role
+from models.bulk import fetch_in, from_db
 from models.chain import CaseRow, Chain, Guard, Stage, register
 from models.regions import Level
 from models.sampling import SampleCase
 from models.standards import Assessment
 
 CODE = "HOUSEHOLD_EXIT"
+ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
+SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
 
 
-def _latest_assessments(session: Session, stage: str, rows: Sequence[CaseRow]) -> dict[int, Assessment]:
-    """The newest assessment of each case made during its current visit to `stage`."""
+@dataclass(frozen=True)
+class Verdict:
+    """What a guard needs of a household's latest check: passed, the failures, the head's signature."""
+
+    passed: bool
+    failures: str
+    head_signed: bool
+
+
+def _latest_verdicts(session: Session, stage: str, rows: Sequence[CaseRow]) -> dict[int, Verdict]:
+    """The newest check of each case made during its current visit to `stage`."""
     opened = {r.id: r.record_opened_at for r in rows}
-    found: dict[int, Assessment] = {}
-    query = (
-        select(Assessment)
-        .where(Assessment.stage == stage, col(Assessment.case_id).in_(list(opened)))
-        .order_by(col(Assessment.checked_at), col(Assessment.id))
+    found: dict[int, Verdict] = {}
+    at = from_db(session, ASSESSMENT.c.checked_at)
+    checks = fetch_in(
+        session, "SELECT case_id, checked_at, passed, failures, head_signed FROM {assessment}"
+        " WHERE stage = ? AND case_id IN ({ids}) ORDER BY checked_at, id",
+        list(opened), {"assessment": ASSESSMENT}, params=(stage,),
     )
-    for assessment in session.exec(query):
-        start = opened[assessment.case_id]
-        if start is not None and assessment.checked_at >= start:
-            found[assessment.case_id] = assessment
+    for case_id, checked_at, passed, failures, head_signed in checks:
+        start = opened[case_id]
+        if start is not None and at(checked_at) >= start:
+            found[case_id] = Verdict(bool(passed), failures, bool(head_signed))
     return found
 
 
-def _assessment_reasons(assessment: Assessment | None, what: str) -> str | None:
-    if assessment is None:
+def _check_reason(verdict: Verdict | None, what: str) -> str | None:
+    if verdict is None:
         return f"尚未完成{what}（四看一算）"
-    if not assessment.passed:
-        return f"{what}未通过：{assessment.failures}"
+    if not verdict.passed:
+        return f"{what}未通过：{verdict.failures}"
     return None
 
 
 def home_check_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
     """一超过两不愁三保障一安全 met at the township home check, and the head signed the exit form."""
-    found = _latest_assessments(session, "HOME_CHECK", rows)
+    found = _latest_verdicts(session, "HOME_CHECK", rows)
     reasons: dict[int, str] = {}
     for row in rows:
-        assessment = found.get(row.id)
-        reason = _assessment_reasons(assessment, "入户核查")
-        if reason is None and assessment is not None and not assessment.head_signed:
+        verdict = found.get(row.id)
+        reason = _check_reason(verdict, "入户核查")
+        if reason is None and verdict is not None and not verdict.head_signed:
             reason = "户主尚未在贫困户脱贫签字表上签字确认"
         if reason:
             reasons[row.id] = reason
@@ -55,19 +69,18 @@ def home_check_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, st
 
 def recheck_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
     """The village's sample is drawn, and a drawn household passed the county re-check."""
-    record_ids = [r.record_id for r in rows]
-    membership = {
-        sc.case_id: sc
-        for sc in session.exec(select(SampleCase).where(col(SampleCase.stage_record_id).in_(record_ids)))
-    }
-    drawn = [r for r in rows if r.id in membership and membership[r.id].drawn]
-    found = _latest_assessments(session, "COUNTY_RECHECK", drawn)
+    drawn_flag = dict(fetch_in(
+        session, "SELECT case_id, drawn FROM {sample_case} WHERE stage_record_id IN ({ids})",
+        [r.record_id for r in rows], {"sample_case": SAMPLE_CASE},
+    ))
+    drawn = [r for r in rows if drawn_flag.get(r.id)]
+    found = _latest_verdicts(session, "COUNTY_RECHECK", drawn)
     reasons: dict[int, str] = {}
     for row in rows:
-        if row.id not in membership:
+        if row.id not in drawn_flag:
             reasons[row.id] = "本村尚未抽取复核样本"
-        elif membership[row.id].drawn:
-            reason = _assessment_reasons(found.get(row.id), "县级抽查复核")
+        elif drawn_flag[row.id]:
+            reason = _check_reason(found.get(row.id), "县级抽查复核")
             if reason:
                 reasons[row.id] = reason
     return reasons

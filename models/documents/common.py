@@ -130,29 +130,29 @@ def window_days(window: Window) -> tuple[date, date]:
 
 def listed_households(session: Session, case_ids: Sequence[int]) -> list[Listed]:
     """The households of these cases in village, then household-number order; NotFound if a case is missing."""
-    rows = session.exec(
-        select(Case, Household, Region)
+    rows = session.execute(
+        select(Case.id, Household.id, Household.number, Household.head_name, Household.phone,  # type: ignore[call-overload]
+               Household.group_name, Region.code, Region.name)
         .join(Household, col(Household.id) == col(Case.household_id))
         .join(Region, col(Region.code) == col(Household.village_code))
         .where(col(Case.id).in_(list(case_ids)))
-    ).all()
-    missing = set(case_ids) - {case.id for case, _, _ in rows}
+    ).tuples().all()
+    missing = set(case_ids) - {row[0] for row in rows}
     if missing:
         raise NotFound(f"案件{min(missing)}不存在或不是农户案件")
-    members: dict[int, list[Member]] = {}
-    household_ids = [household.id for _, household, _ in rows]
-    for member in session.exec(
-        select(Member).where(col(Member.household_id).in_(household_ids)).order_by(col(Member.id))
-    ):
-        members.setdefault(member.household_id, []).append(member)
+    members: dict[int, list[tuple[int, str, str, str, str]]] = {}
+    household_ids = [row[1] for row in rows]
+    for member_id, household_id, name, relation, sex, resident_id in session.execute(
+        select(Member.id, Member.household_id, Member.name, Member.relation, Member.sex,  # type: ignore[call-overload]
+               Member.resident_id).where(col(Member.household_id).in_(household_ids))
+    ).tuples():
+        members.setdefault(household_id, []).append((member_id, name, relation, sex, resident_id))
     listed = []
-    for case, household, village in rows:
-        assert case.id is not None and household.id is not None
-        people = sorted(members.get(household.id, []), key=lambda m: (m.relation != HEAD, m.id or 0))
+    for case_id, household_id, number, head, phone, group, village_code, village in rows:
+        people = sorted(members.get(household_id, []), key=lambda m: (m[2] != HEAD, m[0]))
         listed.append(Listed(
-            case_id=case.id, village_code=village.code, village=village.name, group=household.group_name,
-            number=household.number, head=household.head_name, phone=household.phone,
-            members=tuple(Person(m.name, m.relation, m.sex, m.resident_id) for m in people),
+            case_id=case_id, village_code=village_code, village=village, group=group, number=number, head=head,
+            phone=phone, members=tuple(Person(m[1], m[2], m[3], m[4]) for m in people),
         ))
     return sorted(listed, key=lambda h: (h.village_code, h.number))
 
