@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from models import machine
 from models.actors import SYSTEM_NAME, actor_named
@@ -94,7 +95,7 @@ def engine_stages(area: Area) -> list[tuple[str, int, float, float]]:
             if stage.assessed:
                 ids = clerks.cases(stage.code)
                 if stage.sampled:
-                    ids = list(session.scalars(select(SampleCase.case_id).where(SampleCase.drawn.is_(True))))
+                    ids = list(session.scalars(select(col(SampleCase.case_id)).where(col(SampleCase.drawn).is_(True))))
                 clerks.check(stage.code, now, ids)
             other += time.perf_counter() - mark
             if stage.role is not None:
@@ -120,7 +121,7 @@ def engine_stages(area: Area) -> list[tuple[str, int, float, float]]:
             rows.append((stage.code, cases, door, other))
             say(f"  {stage.code:<17} {cases:>6,} cases  door {door:6.2f} s  other work {other:6.2f} s")
             now += timedelta(hours=1)
-        exited = session.scalar(select(func.count()).select_from(Case).where(Case.status == Status.EXITED))
+        exited = session.scalar(select(func.count()).select_from(Case).where(col(Case.status) == Status.EXITED))
         say(f"  exited: {exited:,}; audit chain whole: {first_broken(session) is None}")
     return rows
 
@@ -191,7 +192,7 @@ def county_year(area: Area, run_flow: Callable[[str, str], dict[str, int]],
         done = run_flow(county, "2026-11-04 09:00")
         step(f"flow: {done.get('COUNTY_REQUEST.documents', 0)} request letters, "
              f"{done.get('COUNTY_RECHECK.samples', 0)} village samples")
-        drawn = list(session.scalars(select(SampleCase.case_id).where(SampleCase.drawn.is_(True))))
+        drawn = list(session.scalars(select(col(SampleCase.case_id)).where(col(SampleCase.drawn).is_(True))))
         clerks.check("COUNTY_RECHECK", parse("2026-11-09"), drawn)
         clerks.decide("COUNTY_RECHECK", parse("2026-11-10"))
         clerks.decide("COUNTY_APPROVAL", parse("2026-11-12 09:00"))
@@ -200,7 +201,8 @@ def county_year(area: Area, run_flow: Callable[[str, str], dict[str, int]],
              f"{done.get('COUNTY_APPROVAL.posted', 0):,} cases announced")
         swept = run_sweep("2026-11-19 00:05")
         step(f"sweep: {swept['advanced']:,} households exited")
-        documents = dict(session.execute(select(Document.kind, func.count()).group_by(Document.kind)).tuples().all())
+        documents = dict(session.execute(
+            select(col(Document.kind), func.count()).group_by(col(Document.kind))).tuples().all())
     return time.perf_counter() - started, documents
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
@@ -123,8 +123,8 @@ def run_demo(out_dir: str) -> None:
         say("2026-11-04", f"流程运行：出具请示（附花名册）{done.get('COUNTY_REQUEST.documents', 0)}份；"
                           f"县级抽查复核按村抽样{done.get('COUNTY_RECHECK.samples', 0)}个村（种子已存档）")
 
-        drawn = list(session.scalars(select(SampleCase.case_id).where(SampleCase.drawn.is_(True))
-                                     .order_by(SampleCase.case_id)))
+        drawn = list(session.scalars(select(col(SampleCase.case_id)).where(col(SampleCase.drawn).is_(True))
+                                     .order_by(col(SampleCase.case_id))))
         failing = drawn[len(drawn) // 2]
         clerks.check("COUNTY_RECHECK", parse("2026-11-09 15:00"), drawn, failing={failing: "housing"})
         clerks.decide("COUNTY_RECHECK", parse("2026-11-10 09:00"), [failing], move=Move.RETURN,
@@ -145,13 +145,14 @@ def run_demo(out_dir: str) -> None:
 
 def _summary(session: Session, township: str, out: Path, seconds: float) -> None:
     rows = session.execute(
-        select(Region.name, Case.stage, Case.status, func.count(Case.id.distinct()), func.count(Member.id))  # type: ignore[union-attr]
-        .join(Case, Case.village_code == Region.code)  # type: ignore[arg-type]
-        .join(Household, Household.id == Case.household_id)  # type: ignore[arg-type]
-        .join(Member, Member.household_id == Household.id)  # type: ignore[arg-type]
-        .where(Region.code.startswith(township[:9]))  # type: ignore[attr-defined]
-        .group_by(Region.code, Region.name, Case.stage, Case.status).order_by(Region.code)
-    ).all()
+        select(col(Region.name), col(Case.stage), col(Case.status), func.count(col(Case.id).distinct()),
+               func.count(col(Member.id)))
+        .join(Case, col(Case.village_code) == col(Region.code))
+        .join(Household, col(Household.id) == col(Case.household_id))
+        .join(Member, col(Member.household_id) == col(Household.id))
+        .where(col(Region.code).startswith(township[:9]))
+        .group_by(col(Region.code), col(Region.name), col(Case.stage), col(Case.status)).order_by(col(Region.code))
+    ).tuples().all()
     table = Table(title="汇总：各村办理结果")
     for header in ("村", "环节", "状态", "户数", "人数"):
         table.add_column(header)
@@ -162,15 +163,15 @@ def _summary(session: Session, township: str, out: Path, seconds: float) -> None
     for header in ("案件", "村", "户主", "当前环节", "退回理由"):
         returned.add_column(header)
     for case_id, village, head, stage, reason in session.execute(
-        select(Case.id, Region.name, Household.head_name, Case.stage, StageRecord.reason)
-        .join(Region, Region.code == Case.village_code)  # type: ignore[arg-type]
-        .join(Household, Household.id == Case.household_id)  # type: ignore[arg-type]
-        .join(StageRecord, StageRecord.case_id == Case.id)  # type: ignore[arg-type]
-        .where(StageRecord.outcome == Outcome.RETURNED).order_by(Case.id)
-    ):
+        select(col(Case.id), col(Region.name), col(Household.head_name), col(Case.stage), col(StageRecord.reason))
+        .join(Region, col(Region.code) == col(Case.village_code))
+        .join(Household, col(Household.id) == col(Case.household_id))
+        .join(StageRecord, col(StageRecord.case_id) == col(Case.id))
+        .where(col(StageRecord.outcome) == Outcome.RETURNED).order_by(col(Case.id))
+    ).tuples():
         returned.add_row(str(case_id), village, head, HOUSEHOLD_EXIT.stage(stage).name, reason)
     console.print(returned)
-    docs = session.execute(select(Document.kind, func.count()).group_by(Document.kind)).all()
+    docs = session.execute(select(col(Document.kind), func.count()).group_by(col(Document.kind))).tuples().all()
     console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
     console.print(f"数据库：{get_settings().database_url}")
     console.print(f"文书目录：{get_settings().output_dir}")

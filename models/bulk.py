@@ -44,7 +44,7 @@ def executemany(session: Session, table: Table, sql: str, rows: Sequence[Sequenc
         cursor.close()
 
 
-def fetch_in(session: Session, sql: str, ids: Sequence[int], tables: dict[str, Table],
+def fetch_in(session: Session, sql: str, ids: Sequence[int | None], tables: dict[str, Table],
              params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     """Rows of `sql` for many ids: `{ids}` becomes a placeholder list, `{name}` a quoted table, and each ?
     before `{ids}` takes one of `params`; run in chunks of ids."""

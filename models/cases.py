@@ -31,7 +31,11 @@ def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
         " ON r.case_id = c.id AND r.left_at IS NULL WHERE c.id IN ({ids})",
         list(dict.fromkeys(case_ids)), {"case": CASE, "record": RECORD},
     )
-    return {r[0]: CaseRow(*r[:9], opened(r[9]), r[10]) for r in found}
+    return {
+        r[0]: CaseRow(id=r[0], chain=r[1], year=r[2], stage=r[3], status=r[4], version=r[5], village_code=r[6],
+                      household_id=r[7], record_id=r[8], record_opened_at=opened(r[9]), record_outcome=r[10])
+        for r in found
+    }
 
 
 def open_case_rows(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[CaseRow]:

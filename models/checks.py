@@ -50,9 +50,14 @@ def record_checks(
             refused[row.id] = f"案件不在“{the_stage.name}”环节"
     if refused:
         raise TransitionRefused(refused)
-    household_of = {i.case_id: rows[i.case_id].household_id for i in items}
+    household_of: dict[int, int] = {}
+    for item in items:
+        household = rows[item.case_id].household_id
+        if household is None:
+            raise InvalidInput(f"案件{item.case_id}", "户", "无", "入户核查只适用于农户案件")
+        household_of[item.case_id] = household
     residents = dict(session.execute(
-        select(Member.household_id, func.count()).where(col(Member.household_id).in_(household_of.values()),
+        select(col(Member.household_id), func.count()).where(col(Member.household_id).in_(household_of.values()),
                                                         col(Member.resident).is_(True))
         .group_by(col(Member.household_id))
     ).tuples().all())
@@ -61,7 +66,7 @@ def record_checks(
         for inc in session.scalars(select(Income).where(col(Income.household_id).in_(household_of.values())))
     }
     numbers = dict(session.execute(
-        select(Household.id, Household.number).where(col(Household.id).in_(household_of.values()))
+        select(col(Household.id), col(Household.number)).where(col(Household.id).in_(household_of.values()))
     ).tuples().all())
     records = []
     for item in items:
@@ -94,5 +99,5 @@ def record_checks(
     ])
     return list(session.scalars(
         select(Assessment).where(col(Assessment.case_id).in_([r["case_id"] for r in records]),
-                                 Assessment.stage == stage, Assessment.checked_at == now)
+                                 col(Assessment.stage) == stage, col(Assessment.checked_at) == now)
     ))

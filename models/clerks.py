@@ -46,8 +46,8 @@ class Clerks:
     def cases(self, stage: str, scope: str | None = None) -> list[int]:
         """Active cases of the area (or of `scope`) at the stage."""
         return list(self.session.scalars(
-            select(Case.id).where(Case.chain == self.chain, Case.year == self.year, Case.stage == stage,
-                                  Case.status == Status.ACTIVE,
+            select(col(Case.id)).where(col(Case.chain) == self.chain, col(Case.year) == self.year,
+                                       col(Case.stage) == stage, col(Case.status) == Status.ACTIVE,
                                   col(Case.village_code).startswith(scope or self.scope)).order_by(col(Case.id))
         ))
 

@@ -11,12 +11,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
 
 from models.actors import Actor
-from models.case import Case, Outcome, StageRecord, Status
-from models.cases import open_case_rows
+from models.case import Outcome, Status
+from models.cases import CASE, RECORD, open_case_rows
 from models.chain import chain_named
 from models.document import Document, DocumentCase
 from models.documents import (
@@ -25,11 +25,18 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
-from models.engine import Move, Result, apply
+from models.engine import WINDOW, Move, Result, apply
 from models.regions import Level, prefix
 from models.sampling import Sample, SampleCase, draw_for_village
 from models.windows import awaiting_window, open_window
 
+ACTOR = Actor.__table__  # type: ignore[attr-defined]
+DOCUMENT = Document.__table__  # type: ignore[attr-defined]
+LINK = DocumentCase.__table__  # type: ignore[attr-defined]
+SAMPLE = Sample.__table__  # type: ignore[attr-defined]
+SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
+# Letters and forms are rendered once their inputs are complete; notices, when their window opens.
+LETTERS = {"township_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -71,20 +78,19 @@ def draw_samples(*, session: Session, chain: str, stage: str, scope: str, year: 
 def _request_batches(session: Session, chain: str, year: int, scope: str) -> dict[tuple[str, str], list[int]]:
     """Cases approved at the request stage with no request letter since: (township, signer) -> case ids."""
     letter = (
-        select(DocumentCase.case_id)
-        .join(Document, Document.id == DocumentCase.document_id)  # type: ignore[arg-type]
-        .where(Document.kind == "township_request", DocumentCase.case_id == StageRecord.case_id,
-               Document.created_at >= StageRecord.decided_at)  # type: ignore[operator]
+        select(LINK.c.case_id)
+        .join(DOCUMENT, DOCUMENT.c.id == LINK.c.document_id)
+        .where(DOCUMENT.c.kind == "township_request", LINK.c.case_id == RECORD.c.case_id,
+               DOCUMENT.c.created_at >= RECORD.c.decided_at)
     )
     rows = session.execute(
-        select(Case.id, Case.village_code, Actor.name)
-        .join(StageRecord, and_(StageRecord.case_id == Case.id, StageRecord.stage == "COUNTY_REQUEST",
-                                StageRecord.outcome == Outcome.APPROVED))
-        .join(Actor, Actor.id == StageRecord.actor_id)  # type: ignore[arg-type]
-        .where(Case.chain == chain, Case.year == year, Case.village_code.startswith(scope),  # type: ignore[attr-defined]
-               ~exists(letter))
-        .order_by(Case.id)
-    ).all()
+        select(CASE.c.id, CASE.c.village_code, ACTOR.c.name)
+        .join(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.stage == "COUNTY_REQUEST",
+                           RECORD.c.outcome == Outcome.APPROVED))
+        .join(ACTOR, ACTOR.c.id == RECORD.c.actor_id)
+        .where(CASE.c.chain == chain, CASE.c.year == year, CASE.c.village_code.startswith(scope), ~exists(letter))
+        .order_by(CASE.c.id)
+    ).tuples().all()
     batches: dict[tuple[str, str], list[int]] = defaultdict(list)
     for case_id, village, signer in rows:
         batches[(prefix(village, Level.TOWNSHIP).ljust(12, "0"), signer)].append(case_id)
@@ -93,18 +99,18 @@ def _request_batches(session: Session, chain: str, year: int, scope: str) -> dic
 
 def _finished_samples(session: Session, chain: str, year: int, scope: str, stage: str) -> list[int]:
     """Samples with no form yet whose drawn households have all been decided at the stage."""
-    pending = (
-        select(SampleCase.sample_id)
-        .join(StageRecord, StageRecord.id == SampleCase.stage_record_id)  # type: ignore[arg-type]
-        .join(Case, Case.id == SampleCase.case_id)  # type: ignore[arg-type]
-        .where(SampleCase.sample_id == Sample.id, SampleCase.drawn.is_(True),  # type: ignore[attr-defined]
-               StageRecord.outcome.is_(None), Case.status == Status.ACTIVE)  # type: ignore[union-attr]
+    undecided = (
+        select(SAMPLE_CASE.c.sample_id)
+        .join(RECORD, RECORD.c.id == SAMPLE_CASE.c.stage_record_id)
+        .join(CASE, CASE.c.id == SAMPLE_CASE.c.case_id)
+        .where(SAMPLE_CASE.c.sample_id == SAMPLE.c.id, SAMPLE_CASE.c.drawn.is_(True), RECORD.c.outcome.is_(None),
+               CASE.c.status == Status.ACTIVE)
     )
     return list(session.execute(
-        select(Sample.id).where(Sample.chain == chain, Sample.year == year, Sample.stage == stage,
-                                Sample.village_code.startswith(scope),  # type: ignore[attr-defined]
-                                Sample.document_id.is_(None), ~exists(pending))  # type: ignore[union-attr]
-        .order_by(Sample.id)
+        select(SAMPLE.c.id).where(SAMPLE.c.chain == chain, SAMPLE.c.year == year, SAMPLE.c.stage == stage,
+                                  SAMPLE.c.village_code.startswith(scope), SAMPLE.c.document_id.is_(None),
+                                  ~exists(undecided))
+        .order_by(SAMPLE.c.id)
     ).scalars())
 
 
@@ -126,3 +132,24 @@ def render_ready_documents(*, session: Session, chain: str, stage: str, scope: s
             session.add(sample)
             rendered += 1
     return rendered
+
+
+def pending(*, session: Session, chain: str, scope: str, year: int, now: datetime) -> set[str]:
+    """What the machine has to do in the scope: "windows" if a window is due to close, and the stages with work."""
+    active = dict(session.execute(
+        select(CASE.c.stage, func.count()).where(
+            CASE.c.chain == chain, CASE.c.year == year, CASE.c.status == Status.ACTIVE,
+            CASE.c.village_code.startswith(scope)).group_by(CASE.c.stage)
+    ).tuples().all())
+    todo: set[str] = set()
+    due = select(WINDOW.c.id).where(WINDOW.c.closed_at.is_(None), WINDOW.c.ends_at <= now,
+                                    WINDOW.c.scope_code.startswith(scope)).limit(1)
+    if session.execute(due).first() is not None:
+        todo.add("windows")
+    for stage in chain_named(chain).stages:
+        if (stage.window or stage.sampled) and active.get(stage.code):
+            todo.add(stage.code)
+        if ("township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
+                "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):
+            todo.add(stage.code)
+    return todo

@@ -28,7 +28,7 @@ def raise_objection(
     if not content.strip():
         raise InvalidInput(f"案件{case_id}的异议", "异议内容", content, "须写明异议内容")
     window = session.execute(
-        select(Window.id, Window.opened_at, Window.ends_at, Window.closed_at)  # type: ignore[call-overload]
+        select(col(Window.id), col(Window.opened_at), col(Window.ends_at), col(Window.closed_at))
         .join(WindowCase, col(WindowCase.window_id) == col(Window.id))
         .where(WindowCase.stage_record_id == row.record_id)
     ).first()

@@ -86,12 +86,12 @@ def draw_for_village(
     from models.policy import policy_for
 
     population = session.execute(
-        select(Case.id, StageRecord.id, func.count(Member.id))  # type: ignore[arg-type]
+        select(col(Case.id), col(StageRecord.id), func.count(col(Member.id)))
         .join(StageRecord, (col(StageRecord.case_id) == col(Case.id)) & col(StageRecord.left_at).is_(None))
         .join(Member, (col(Member.household_id) == col(Case.household_id)) & col(Member.resident).is_(True))
-        .where(Case.chain == chain, Case.year == year, Case.stage == stage, Case.status == Status.ACTIVE,
-               Case.village_code == village_code,
-               ~col(StageRecord.id).in_(select(SampleCase.stage_record_id)))
+        .where(col(Case.chain) == chain, col(Case.year) == year, col(Case.stage) == stage,
+               col(Case.status) == Status.ACTIVE, col(Case.village_code) == village_code,
+               ~col(StageRecord.id).in_(select(col(SampleCase.stage_record_id))))
         .group_by(col(Case.id), col(StageRecord.id))
         .order_by(col(Case.id))
     ).tuples().all()

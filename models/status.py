@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlmodel import Session
 
-from models.case import Case, StageRecord, Status
+from models.case import Status
+from models.cases import CASE, RECORD
 from models.chain import chain_named
 from models.clock import days_left
+from models.engine import OBJECTION, WINDOW, WINDOW_CASE
 from models.household import Household
-from models.publicity import Objection, ObjectionStatus, Window, WindowCase
+from models.publicity import ObjectionStatus
 from models.regions import Region
+
+HOUSEHOLD = Household.__table__  # type: ignore[attr-defined]
+REGION = Region.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -39,14 +45,14 @@ class Filters:
     year: int | None = None
 
 
-def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
-    query = query.where(Case.chain == filters.chain, Case.village_code.startswith(filters.region))  # type: ignore[attr-defined]
+def _where(query: Select[Any], filters: Filters) -> Select[Any]:
+    query = query.where(CASE.c.chain == filters.chain, CASE.c.village_code.startswith(filters.region))
     if filters.stage:
-        query = query.where(Case.stage == filters.stage)
+        query = query.where(CASE.c.stage == filters.stage)
     if filters.status:
-        query = query.where(Case.status == filters.status)
+        query = query.where(CASE.c.status == filters.status)
     if filters.year:
-        query = query.where(Case.year == filters.year)
+        query = query.where(CASE.c.year == filters.year)
     return query
 
 
@@ -54,34 +60,33 @@ def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, 
     """(stage, status, count) in the chain's stage order."""
     chain = chain_named(filters.chain)
     rows = session.execute(
-        _where(select(Case.stage, Case.status, func.count()), filters).group_by(Case.stage, Case.status)
-    ).all()
+        _where(select(CASE.c.stage, CASE.c.status, func.count()), filters).group_by(CASE.c.stage, CASE.c.status)
+    ).tuples().all()
     order = {s.code: i for i, s in enumerate(chain.stages)}
     return sorted(((r[0], r[1], r[2]) for r in rows), key=lambda r: (order.get(r[0], 99), r[1]))
 
 
 def case_page(session: Session, filters: Filters, now: datetime, *, limit: int = 20, offset: int = 0) -> list[CaseLine]:
     """A page of cases, soonest due first, with days left in an open window and open objections."""
-    record = StageRecord
     query = _where(
-        select(Case.id, Household.number, Household.head_name, Region.name, Case.stage, Case.status,
-               record.due_at, record.id)
-        .join(Household, Household.id == Case.household_id)  # type: ignore[arg-type]
-        .join(Region, Region.code == Case.village_code)  # type: ignore[arg-type]
-        .outerjoin(record, and_(record.case_id == Case.id, record.left_at.is_(None))),  # type: ignore[union-attr]
+        select(CASE.c.id, HOUSEHOLD.c.number, HOUSEHOLD.c.head_name, REGION.c.name, CASE.c.stage, CASE.c.status,
+               RECORD.c.due_at, RECORD.c.id)
+        .join(HOUSEHOLD, HOUSEHOLD.c.id == CASE.c.household_id)
+        .join(REGION, REGION.c.code == CASE.c.village_code)
+        .outerjoin(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.left_at.is_(None))),
         filters,
-    ).order_by(record.due_at.is_(None), record.due_at, Case.id).limit(limit).offset(offset)  # type: ignore[union-attr]
-    rows = session.execute(query).all()
+    ).order_by(RECORD.c.due_at.is_(None), RECORD.c.due_at, CASE.c.id).limit(limit).offset(offset)
+    rows = session.execute(query).tuples().all()
     record_ids = [r[7] for r in rows if r[7] is not None]
     ends = dict(session.execute(
-        select(WindowCase.stage_record_id, Window.ends_at)
-        .join(Window, Window.id == WindowCase.window_id)  # type: ignore[arg-type]
-        .where(WindowCase.stage_record_id.in_(record_ids), Window.closed_at.is_(None))  # type: ignore[attr-defined]
+        select(WINDOW_CASE.c.stage_record_id, WINDOW.c.ends_at)
+        .join(WINDOW, WINDOW.c.id == WINDOW_CASE.c.window_id)
+        .where(WINDOW_CASE.c.stage_record_id.in_(record_ids), WINDOW.c.closed_at.is_(None))
     ).tuples().all())
     objections = dict(session.execute(
-        select(Objection.case_id, func.count()).where(
-            Objection.case_id.in_([r[0] for r in rows]), Objection.status == ObjectionStatus.OPEN  # type: ignore[attr-defined]
-        ).group_by(Objection.case_id)
+        select(OBJECTION.c.case_id, func.count()).where(
+            OBJECTION.c.case_id.in_([r[0] for r in rows]), OBJECTION.c.status == ObjectionStatus.OPEN
+        ).group_by(OBJECTION.c.case_id)
     ).tuples().all())
     chain = chain_named(filters.chain)
     return [

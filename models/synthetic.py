@@ -27,11 +27,19 @@ ID_AREA = "430121"  # birth-place code printed in the demo's resident IDs
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "建国华明伟芳秀英玉兰桂春海军红平德志勇强永福丽萍文斌金成林荣贵发生光辉云霞凤梅娟清友和顺安"
+GIVEN_MALE = "建国华明伟海军平德志勇强永福文斌金成林荣贵发生光辉清友和顺安"
+GIVEN_FEMALE = "华芳秀英玉兰桂春红平丽萍云霞凤梅娟清"
 TOWNSHIPS = ["示范镇", "青山镇", "白沙乡", "龙潭镇", "石门乡", "金井镇", "高桥镇", "黄花镇", "北山乡", "福临镇",
              "开慧镇", "路口镇", "江背镇", "春华镇", "果园镇", "安沙镇", "黄兴镇", "干杉镇", "跳马乡", "榔梨镇"]
 VILLAGES = ["欧阳海村", "增家源村", "柏树村", "枫林村", "新塘村", "高岭村", "石桥村", "竹山村", "桃源村", "大坪村",
             "上湾村", "花园村", "杉木村", "双江村", "莲塘村"]
 RELATIONS = ["户主", "配偶", "子", "女", "孙子", "孙女", "父亲", "母亲"]
+# Relation to the head by generation and sex (male, female): a member's relation always agrees with their sex.
+KIN = {"child": ("子", "女"), "grandchild": ("孙子", "孙女"), "parent": ("父亲", "母亲")}
+MALE_HEADS = 0.85  # rural registers list mostly men as heads of household
+HEADS_BORN = (1945, 1985)
+LAST_BORN = 2022  # the youngest members were born by this year
+OLDEST_BORN = 1935  # a living parent of the head was born after this year
 
 
 @dataclass
@@ -72,6 +80,11 @@ class People:
                 self.ids.add(number)
                 return number
 
+    def given(self, surname: str, female: bool) -> str:
+        """A name whose given part suits the sex (not kept unique)."""
+        pool = GIVEN_FEMALE if female else GIVEN_MALE
+        return surname + "".join(self.rng.choice(pool) for _ in range(self.rng.choice((1, 2))))
+
     def birth(self, low: int, high: int) -> date:
         return date(low, 1, 1) + timedelta(days=self.rng.randrange(0, (high - low) * 365))
 
@@ -92,27 +105,30 @@ def _split(total: int, parts: int, rng: random.Random, low: int = 1) -> list[int
 def build_regions(session: Session, *, townships: int, villages_per_township: int) -> Area:
     """Province, city and county, then the townships and villages under them, with their offices."""
     area = Area(county_code=COUNTY[0])
-    rows = [
-        dict(code=PROVINCE[0], name=PROVINCE[1], level=Level.PROVINCE, parent_code=None, office_name="湖南省扶贫开发办公室"),
-        dict(code=CITY[0], name=CITY[1], level=Level.CITY, parent_code=PROVINCE[0], office_name="长沙市扶贫开发办公室"),
-        dict(code=COUNTY[0], name=COUNTY[1], level=Level.COUNTY, parent_code=CITY[0], office_name="长沙县人民政府",
-             doc_prefix="长县政", contact_name="县扶贫办 周立新", contact_phone="0731-86981234"),
+    rows: list[dict[str, object]] = [
+        {"code": PROVINCE[0], "name": PROVINCE[1], "level": Level.PROVINCE, "parent_code": None,
+         "office_name": "湖南省扶贫开发办公室"},
+        {"code": CITY[0], "name": CITY[1], "level": Level.CITY, "parent_code": PROVINCE[0],
+         "office_name": "长沙市扶贫开发办公室"},
+        {"code": COUNTY[0], "name": COUNTY[1], "level": Level.COUNTY, "parent_code": CITY[0],
+         "office_name": "长沙县人民政府", "doc_prefix": "长县政", "contact_name": "县扶贫办 周立新",
+         "contact_phone": "0731-86981234"},
     ]
     for t in range(townships):
         name = TOWNSHIPS[t % len(TOWNSHIPS)] + (str(t // len(TOWNSHIPS) + 1) if t >= len(TOWNSHIPS) else "")
         code = f"{COUNTY[0][:6]}{101 + t:03d}000"
         area.townships.append(code)
-        rows.append(dict(code=code, name=name, level=Level.TOWNSHIP, parent_code=COUNTY[0],
-                         office_name=f"{name}人民政府", doc_prefix=f"{name[0]}{name[-1]}政",
-                         contact_name="扶贫工作站 李红梅", contact_phone=f"0731-8650{t:04d}"))
+        rows.append({"code": code, "name": name, "level": Level.TOWNSHIP, "parent_code": COUNTY[0],
+                     "office_name": f"{name}人民政府", "doc_prefix": f"{name[0]}{name[-1]}政",
+                     "contact_name": "扶贫工作站 李红梅", "contact_phone": f"0731-8650{t:04d}"})
         area.villages[code] = []
         for v in range(villages_per_township):
             vname = VILLAGES[v % len(VILLAGES)] if t == 0 else f"{VILLAGES[v % len(VILLAGES)][:-1]}{t + 1}村"
             vcode = f"{code[:9]}{201 + v:03d}"
             area.villages[code].append(vcode)
-            rows.append(dict(code=vcode, name=vname, level=Level.VILLAGE, parent_code=code,
-                             office_name=f"{vname}村民委员会", contact_name="村扶贫专干",
-                             contact_phone=f"0731-8651{t:02d}{v:02d}"))
+            rows.append({"code": vcode, "name": vname, "level": Level.VILLAGE, "parent_code": code,
+                         "office_name": f"{vname}村民委员会", "contact_name": "村扶贫专干",
+                         "contact_phone": f"0731-8651{t:02d}{v:02d}"})
     defaults = {"doc_prefix": "", "contact_name": "", "contact_phone": ""}
     session.execute(insert(Region.__table__), [{**defaults, **r} for r in rows])  # type: ignore[attr-defined]
     return area
@@ -121,14 +137,14 @@ def build_regions(session: Session, *, townships: int, villages_per_township: in
 def build_actors(session: Session, area: Area, rng: random.Random) -> None:
     """One named person per role and region, plus the system actor that sweeps use."""
     people = People(rng)
-    rows = [dict(name=SYSTEM_NAME, role=Role.SYSTEM, region_code=PROVINCE[0])]
-    rows += [dict(name=people.name(unique=True), role=r, region_code=area.county_code)
+    rows = [{"name": SYSTEM_NAME, "role": Role.SYSTEM, "region_code": PROVINCE[0]}]
+    rows += [{"name": people.name(unique=True), "role": r, "region_code": area.county_code}
              for r in (Role.COUNTY_RECHECK_TEAM, Role.COUNTY_GOVERNMENT)]
     for township, villages in area.villages.items():
-        rows += [dict(name=people.name(unique=True), role=r, region_code=township)
+        rows += [{"name": people.name(unique=True), "role": r, "region_code": township}
                  for r in (Role.TOWNSHIP_CHECK_TEAM, Role.TOWNSHIP_GOVERNMENT)]
         for village in villages:
-            rows += [dict(name=people.name(unique=True), role=r, region_code=village)
+            rows += [{"name": people.name(unique=True), "role": r, "region_code": village}
                      for r in (Role.GROUP_LEADER, Role.VILLAGE_COMMITTEE)]
     session.execute(insert(Actor.__table__), rows)  # type: ignore[attr-defined]
 
@@ -147,14 +163,62 @@ def _income(rng: random.Random, members: int, year: int) -> dict[str, object]:
             "expenses": Decimal(expenses)}
 
 
+def _relatives(rng: random.Random, size: int, head_year: int) -> list[tuple[str, bool, int, int]]:
+    """The members after the head and spouse: (generation, female, earliest and latest birth year).
+
+    Children are born 20-40 years after the head, grandchildren 42 or more, parents 20-40 years before
+    (and only while plausibly alive); a household has at most one father and one mother, born near each other.
+    """
+    child = (head_year + 20, min(head_year + 40, LAST_BORN))
+    grandchild = (head_year + 42, min(head_year + 65, LAST_BORN))
+    low, high = max(head_year - 40, OLDEST_BORN), head_year - 20
+    parents_born = rng.randrange(low, high) if low < high else 0
+    parent = (max(low, parents_born - 3), min(high, parents_born + 4))
+    found: list[tuple[str, bool, int, int]] = []
+    parents: list[bool] = []
+    for _ in range(size):
+        kinds = [("child", child, 6)]
+        if grandchild[0] < grandchild[1]:
+            kinds.append(("grandchild", grandchild, 3))
+        if parents_born and len(parents) < 2:
+            kinds.append(("parent", parent, 1))
+        kind, (first, last), _weight = rng.choices(kinds, weights=[k[2] for k in kinds])[0]
+        female = (not parents[0] if parents else rng.random() < 0.5) if kind == "parent" else rng.random() < 0.5
+        if kind == "parent":
+            parents.append(female)
+        found.append((kind, female, first, last))
+    return found
+
+
 def _household_members(people: People, rng: random.Random, size: int) -> Iterator[dict[str, object]]:
+    """A plausible family: the head (mostly a man), the spouse of the other sex, then parents, children and
+    grandchildren, eldest first, whose relation agrees with their sex and whose ages fit their generation."""
     surname = rng.choice(SURNAMES)
-    for index in range(size):
-        female = index == 1 or rng.random() < 0.45
-        relation = RELATIONS[min(index, 1)] if index < 2 else rng.choice(RELATIONS[2:6])
-        born = people.birth(1945, 1985) if index < 2 else people.birth(1990, 2018)
-        yield {"name": people.name(surname if index != 1 else None), "relation": relation,
-               "sex": "女" if female else "男", "resident_id": people.resident_id(born, female), "resident": True,
+    head_female = rng.random() >= MALE_HEADS
+    head_born = people.birth(*HEADS_BORN)
+    family: list[tuple[str, str, bool, date]] = [("户主", surname, head_female, head_born)]
+    line = surname  # the children's surname: the father's
+    if size >= 2:
+        spouse_surname = rng.choice(SURNAMES)
+        family.append(("配偶", spouse_surname, not head_female,
+                       people.birth(head_born.year - 4, head_born.year + 5)))
+        if head_female:
+            line = spouse_surname
+    relatives = []
+    for kind, female, low, high in _relatives(rng, size - len(family), head_born.year):
+        relation = KIN[kind][female]
+        own = surname if relation == "父亲" else rng.choice(SURNAMES) if relation == "母亲" else line
+        relatives.append((relation, own, female, people.birth(low, high)))
+    generation = {"父亲": 0, "母亲": 0, "子": 1, "女": 1, "孙子": 2, "孙女": 2}
+    family += sorted(relatives, key=lambda r: (generation[r[0]], r[3]))
+    names: set[str] = set()
+    for index, (relation, own, female, born) in enumerate(family):
+        name = people.given(own, female)
+        while name in names:  # no two members of a household share a name
+            name = people.given(own, female)
+        names.add(name)
+        yield {"name": name, "relation": relation, "sex": "女" if female else "男",
+               "resident_id": people.resident_id(born, female), "resident": True,
                "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}" if index == 0 else ""}
 
 

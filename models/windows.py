@@ -26,9 +26,9 @@ def awaiting_window(session: Session, rows: Sequence[CaseRow]) -> list[CaseRow]:
     if not rows:
         return []
     stage = chain_named(rows[0].chain).stage(rows[0].stage)
-    posted = set(session.exec(
-        select(WindowCase.case_id).where(col(WindowCase.stage_record_id).in_([r.record_id for r in rows]))
-    ).scalars())  # type: ignore[attr-defined]
+    posted = set(session.execute(
+        select(col(WindowCase.case_id)).where(col(WindowCase.stage_record_id).in_([r.record_id for r in rows]))
+    ).scalars())
     return [
         r for r in rows
         if r.id not in posted and r.status == Status.ACTIVE and stage.window

@@ -69,7 +69,7 @@ def home_check_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, st
 
 def recheck_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
     """The village's sample is drawn, and a drawn household passed the county re-check."""
-    drawn_flag = dict(fetch_in(
+    drawn_flag: dict[int, bool] = dict(fetch_in(
         session, "SELECT case_id, drawn FROM {sample_case} WHERE stage_record_id IN ({ids})",
         [r.record_id for r in rows], {"sample_case": SAMPLE_CASE},
     ))
@@ -97,7 +97,8 @@ HOUSEHOLD_EXIT = register(
             Stage("CHECK_REQUEST", "申请入户核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   sends_back_to="COMMITTEE_REVIEW"),
             Stage("HOME_CHECK", "乡镇入户核查", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  assessed=True, sends_back_to="COMMITTEE_REVIEW", guards=(Guard("home_check_passed", home_check_passed),)),
+                  assessed=True, sends_back_to="COMMITTEE_REVIEW",
+                  guards=(Guard("home_check_passed", home_check_passed),)),
             Stage("PUBLICITY", "村、乡镇公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("village_notice",), sends_back_to="HOME_CHECK"),
             Stage("COUNTY_REQUEST", "审核研究并请示县", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,

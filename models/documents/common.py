@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from pathlib import Path
 
 from sqlalchemy import func
@@ -23,6 +24,7 @@ from models.regions import Region
 from models.render import find_document
 
 HEAD = "户主"
+TITLE_WIDTH = 18  # full-width characters of 2号 (22 pt) type that a title line may hold; the type area holds 20
 
 
 @dataclass(frozen=True)
@@ -191,3 +193,36 @@ def official_number(
             Document.kind == kind, Document.year == year, col(Document.scope_code).startswith(scope_prefix))
     ).one()
     return f"{doc_prefix}〔{year}〕{count + 1}号"
+
+
+def text_width(text: str) -> float:
+    """How wide a text prints, in full-width characters: ASCII (digits of a year, Latin letters) counts a half."""
+    return sum(0.5 if ord(ch) < 0x80 else 1.0 for ch in text)
+
+
+def title_lines(*words: str, width: float = TITLE_WIDTH) -> tuple[str, ...]:
+    """The lines a title made of `words` prints in: broken only between words, and only when wider than `width`.
+
+    GB/T 9704: a long title breaks into a trapezoid (or diamond), never mid-word. The fewest lines that
+    fit are used; among those breaks the one with the narrowest widest line wins, so the lines come out
+    near equal, and on a tie the later lines are the longer ones (an upright trapezoid: short over long).
+    A line is never a single character; a word wider than a line gets the narrowest break there is.
+    """
+    words = tuple(w for w in words if w)
+    text = "".join(words)
+    if text_width(text) <= width or len(words) < 2:
+        return (text,)
+    best: tuple[tuple[float, tuple[float, ...]], tuple[str, ...]] | None = None
+    for count in range(2, len(words) + 1):
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = tuple("".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+            if any(len(line) < 2 for line in lines):
+                continue
+            widths = tuple(text_width(line) for line in lines)
+            key = (max(widths), tuple(-w for w in reversed(widths)))
+            if best is None or key < best[0]:
+                best = (key, lines)
+        if best is not None and best[0][0] <= width:
+            break
+    return best[1] if best is not None else (text,)

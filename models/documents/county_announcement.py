@@ -16,6 +16,7 @@ from models.documents.common import (
     parent,
     public_rows,
     region,
+    title_lines,
     village_counts,
     window_case_ids,
     window_days,
@@ -33,6 +34,7 @@ class CountyAnnouncementContext:
     office_name: str
     number: str
     title: str
+    title_lines: tuple[str, ...]
     county: str
     township: str
     year: int
@@ -46,6 +48,7 @@ class CountyAnnouncementContext:
     show_id: bool
     show_phone: bool
     list_title: str
+    list_title_lines: tuple[str, ...]
     rows: tuple[PublicRow, ...]
     issued_on: date
 
@@ -58,10 +61,13 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
     policy = policy_for(township.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
     first, last = window_days(window)
+    lines = title_lines("关于", township.name, f"{window.year}年度", "贫困户", "脱贫退出", "的公告")
+    list_lines = title_lines(township.name, f"{window.year}年度", "脱贫退出", "贫困户名单")
     return CountyAnnouncementContext(
         office_name=county.office_name,
         number=number,
-        title=f"关于{township.name}{window.year}年度贫困户脱贫退出的公告",
+        title="".join(lines),
+        title_lines=lines,
         county=county.name,
         township=township.name,
         year=window.year,
@@ -74,7 +80,8 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
         contact_phone=county.contact_phone,
         show_id=policy.public_columns.show_id,
         show_phone=policy.public_columns.show_phone,
-        list_title=f"{township.name}{window.year}年度脱贫退出贫困户名单",
+        list_title="".join(list_lines),
+        list_title_lines=list_lines,
         rows=public_rows(households, policy),
         issued_on=first,
     )

@@ -12,7 +12,7 @@ from models.actors import Actor, Role
 from models.case import StageRecord
 from models.clock import local_date
 from models.document import Document
-from models.documents.common import listed_households, parent, region
+from models.documents.common import listed_households, parent, region, title_lines
 from models.errors import NotFound
 from models.policy import policy_for
 from models.render import render, store
@@ -38,6 +38,7 @@ class RecheckRow:
 @dataclass(frozen=True)
 class RecheckFormContext:
     title: str
+    title_lines: tuple[str, ...]
     county: str
     township: str
     village: str
@@ -103,8 +104,10 @@ def build_recheck_form_context(session: Session, *, sample_id: int, now: datetim
         select(Actor.name).where(Actor.role == Role.COUNTY_RECHECK_TEAM, Actor.region_code == county.code)
         .order_by(col(Actor.id))
     ).all()
+    lines = title_lines(county.name, f"{sample.year}年度", "贫困户退出", "县级抽查复核表")
     return RecheckFormContext(
-        title=f"{county.name}{sample.year}年度贫困户退出县级抽查复核表",
+        title="".join(lines),
+        title_lines=lines,
         county=county.name,
         township=township.name,
         village=village.name,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.case import Case
+from models.case import Case, StageRecord
 from models.clock import local_date
 from models.document import Document
 from models.documents.common import (
@@ -23,6 +24,7 @@ from models.documents.common import (
     parent,
     region,
     stage_issuing,
+    title_lines,
     village_counts,
     window_days,
 )
@@ -65,6 +67,7 @@ class TownshipRequestContext:
     number: str
     signer: str
     title: str
+    title_lines: tuple[str, ...]
     addressee: str
     township: str
     we: str
@@ -81,10 +84,12 @@ class TownshipRequestContext:
     upheld: int
     dismissed: int
     pending: int
+    objection_note: str
     issued_on: date
     contact_name: str
     contact_phone: str
     roster_title: str
+    roster_title_lines: tuple[str, ...]
     roster: tuple[RosterHousehold, ...]
 
 
@@ -103,12 +108,23 @@ def _latest_assessments(session: Session, stage: str, case_ids: list[int]) -> di
     return found
 
 
-def _publicity(session: Session, chain: str, case_ids: list[int]) -> tuple[Publicity, ...]:
-    windows = session.exec(
-        select(Window).join(WindowCase, col(WindowCase.window_id) == col(Window.id))
+def _windows(session: Session, chain: str, case_ids: list[int]) -> list[Window]:
+    """The village publicity windows that carried these cases here (each case's latest), in village and date order.
+
+    A window also lists the households sent back from it (an objection upheld), so its objections count them too.
+    """
+    latest: dict[int, Window] = {}
+    for case_id, window in session.exec(
+        select(WindowCase.case_id, Window).join(Window, col(Window.id) == col(WindowCase.window_id))
         .where(col(WindowCase.case_id).in_(case_ids), Window.stage == stage_issuing(chain, "village_notice"))
-        .distinct().order_by(col(Window.scope_code), col(Window.opened_at), col(Window.id))
-    ).all()
+        .order_by(col(Window.opened_at), col(Window.id))
+    ):
+        latest[case_id] = window
+    unique = {w.id: w for w in latest.values()}
+    return sorted(unique.values(), key=lambda w: (w.scope_code, w.opened_at, w.id or 0))
+
+
+def _publicity(session: Session, windows: list[Window]) -> tuple[Publicity, ...]:
     villages: dict[tuple[date, date], list[str]] = {}
     for window in windows:
         name = region(session, window.scope_code).name
@@ -116,6 +132,40 @@ def _publicity(session: Session, chain: str, case_ids: list[int]) -> tuple[Publi
         if name not in names:
             names.append(name)
     return tuple(Publicity("、".join(names), first, last) for (first, last), names in sorted(villages.items()))
+
+
+def _objections(session: Session, windows: list[Window]) -> Counter[str]:
+    """Every objection raised in these windows, by status: also those against households since sent back."""
+    window_ids = [w.id for w in windows]
+    return Counter(session.exec(select(Objection.status).where(col(Objection.window_id).in_(window_ids))).all())
+
+
+def objection_note(upheld: int, dismissed: int, pending: int) -> str:
+    """The sentence of the 请示 on the objections of its windows: how many, and what became of them."""
+    total = upheld + dismissed + pending
+    if not total:
+        return "公示期间未收到异议。"
+    found = [f"异议成立{upheld}件，已退回重新核查"] if upheld else []
+    found += [f"异议不成立{dismissed}件"] if dismissed else []
+    sentence = f"公示期间共收到异议{total}件"
+    if found:
+        sentence += "，经核实，" + "；".join(found)
+    if pending:
+        sentence += f"{'；另有' if found else '，'}{pending}件尚在核实"
+    return sentence + "。"
+
+
+def _decided_on(session: Session, stage: str, case_ids: list[int], now: datetime) -> date:
+    """The day the township government decided to request: the latest decision of these cases at `stage`.
+
+    Only cases never decided there (a request drafted ahead of the decision) fall back to `now`.
+    """
+    decided = session.exec(
+        select(func.max(StageRecord.decided_at)).where(
+            StageRecord.stage == stage, col(StageRecord.case_id).in_(case_ids),
+            col(StageRecord.decided_at).is_not(None))
+    ).one()
+    return local_date(decided if decided is not None else now)
 
 
 def build_township_request_context(
@@ -139,14 +189,19 @@ def build_township_request_context(
         stray = outside[0]
         raise InvalidInput(record, "案件", stray.case_id, f"{stray.village}不属于{township.name}")
     ids = [h.case_id for h in households]
-    checks = _latest_assessments(session, assessed_before(chain, stage_issuing(chain, KIND)), ids)
-    statuses = Counter(session.exec(select(Objection.status).where(col(Objection.case_id).in_(ids))).all())
+    stage = stage_issuing(chain, KIND)
+    checks = _latest_assessments(session, assessed_before(chain, stage), ids)
+    windows = _windows(session, chain, ids)
+    statuses = _objections(session, windows)
     policy = policy_for(township_code, year)
+    lines = title_lines("关于", township.name, f"{year}年度", "拟脱贫", "贫困户退出", "的请示")
+    roster_lines = title_lines(township.name, f"{year}年度", "拟脱贫人口", "花名册")
     return TownshipRequestContext(
         office_name=township.office_name,
         number=number,
         signer=signer,
-        title=f"关于{township.name}{year}年度拟脱贫贫困户退出的请示",
+        title="".join(lines),
+        title_lines=lines,
         addressee=county.office_name,
         township=township.name,
         we="我" + (township.name[-1] if township.name[-1] in "乡镇" else "乡镇"),
@@ -158,15 +213,18 @@ def build_township_request_context(
         checked=len(checks),
         passed=sum(1 for a in checks.values() if a.passed),
         signed=sum(1 for a in checks.values() if a.head_signed),
-        publicity=_publicity(session, chain, ids),
+        publicity=_publicity(session, windows),
         objections=sum(statuses.values()),
         upheld=statuses[ObjectionStatus.UPHELD],
         dismissed=statuses[ObjectionStatus.DISMISSED],
         pending=statuses[ObjectionStatus.OPEN],
-        issued_on=local_date(now),
+        objection_note=objection_note(statuses[ObjectionStatus.UPHELD], statuses[ObjectionStatus.DISMISSED],
+                                      statuses[ObjectionStatus.OPEN]),
+        issued_on=_decided_on(session, stage, ids, now),
         contact_name=township.contact_name,
         contact_phone=township.contact_phone,
-        roster_title=f"{township.name}{year}年度拟脱贫人口花名册",
+        roster_title="".join(roster_lines),
+        roster_title_lines=roster_lines,
         roster=tuple(_roster(households, checks, year)),
     )
 

@@ -14,6 +14,7 @@ from models.documents.common import (
     parent,
     public_rows,
     region,
+    title_lines,
     window_case_ids,
     window_days,
     window_for,
@@ -27,6 +28,7 @@ KIND = "village_notice"
 @dataclass(frozen=True)
 class VillageNoticeContext:
     title: str
+    title_lines: tuple[str, ...]
     village: str
     year: int
     income_rule: str
@@ -52,8 +54,10 @@ def build_village_notice_context(session: Session, *, window_id: int) -> Village
     policy = policy_for(village.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
     first, last = window_days(window)
+    lines = title_lines(village.name, f"{window.year}年度", "拟退出", "贫困户", "公示")
     return VillageNoticeContext(
-        title=f"{village.name}{window.year}年度拟退出贫困户公示",
+        title="".join(lines),
+        title_lines=lines,
         village=village.name,
         year=window.year,
         income_rule=policy.exit_income.describe("元"),
