@@ -27,6 +27,8 @@ demo: $(STAMP)
 	$(BIN)/tuopin demo --out out/demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -242,7 +242,7 @@ def build_households(session: Session, area: Area, *, households: int, people_to
                          "phone": family[0]["phone"], "registered_poor": True})
             members.append(family)
     session.execute(insert(Household.__table__), rows)  # type: ignore[attr-defined]
-    ids = dict(session.execute(select(Household.number, Household.id)).tuples().all())  # type: ignore[arg-type]
+    ids = dict(session.execute(select(Household.number, Household.id)).tuples().all())  # type: ignore[call-overload]
     member_rows, income_rows = [], []
     for row, family in zip(rows, members, strict=True):
         hid = ids[row["number"]]

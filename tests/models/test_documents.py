@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from models.actors import Actor, Role
-from models.case import Case, StageRecord
+from models.case import Case, Outcome, StageRecord
 from models.clock import window_end
 from models.db import engine_for, session_scope, upgrade
 from models.document import Document, DocumentCase
@@ -22,6 +22,8 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
+from models.documents.common import TITLE_WIDTH, text_width, title_lines
+from models.documents.township_request import objection_note
 from models.errors import InvalidInput, NotFound
 from models.household import Household, Income, IncomeBase, Member
 from models.masking import mask_id, mask_phone
@@ -36,6 +38,8 @@ from models.synthetic import build_area
 CHAIN = "HOUSEHOLD_EXIT"
 CHECKED = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
 POSTED = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)  # 2026-11-01 09:00 Asia/Shanghai
+DECIDED_FIRST = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # the township decides the first village's cases
+DECIDED = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)  # 2026-11-21 23:30 Asia/Shanghai: the other villages'
 REQUESTED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 DRAWN = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 RECHECKED = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -138,7 +142,10 @@ def scene(db_url: str):
             cases[household.village_code].append(case.id)
             _record(session, case.id, "HOME_CHECK", CHECKED, POSTED)
             _assess(session, case, "HOME_CHECK", checker.id, CHECKED)
-            publicity[case.id] = _record(session, case.id, "PUBLICITY", POSTED, REQUESTED)
+            publicity[case.id] = _record(session, case.id, "PUBLICITY", POSTED, DECIDED_FIRST)
+            request = _record(session, case.id, "COUNTY_REQUEST", DECIDED_FIRST, DRAWN)
+            request.outcome = Outcome.APPROVED
+            request.decided_at = DECIDED_FIRST if household.village_code == villages[0] else DECIDED
             approval[case.id] = _record(session, case.id, "COUNTY_APPROVAL", ANNOUNCED, None)
         notices = {
             v: _window(session, "PUBLICITY", v, POSTED, {c: publicity[c] for c in cases[v]}) for v in villages
@@ -171,6 +178,11 @@ def scene(db_url: str):
 
 def _html(document: Document) -> str:
     return Path(document.path).read_text(encoding="utf-8")
+
+
+def _text(html: str) -> str:
+    """The text of a document without its tags."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def _count(session: Session, kind: str | None = None) -> int:
@@ -285,13 +297,14 @@ def test_the_request_carries_full_ids_the_number_and_the_facts(scene):
     assert "示范镇人民政府文件" in html and "示镇政〔2026〕1号" in html and "签发人：" in html
     assert "关于示范镇2026年度拟脱贫贫困户退出的请示" in html
     assert "长沙县人民政府：" in html
-    assert "妥否，请批示。" in html and "附件：拟脱贫人口花名册" in html
-    assert "2026年11月23日" in html and "（联系人：扶贫工作站 李红梅，电话：0731-86500000）" in html
+    assert "妥否，请批示。" in html and "附件：示范镇2026年度拟脱贫人口花名册" in html
+    assert '<p class="date">2026年11月21日</p>' in html
+    assert "（联系人：扶贫工作站 李红梅，电话：0731-86500000）" in html
     assert "示范镇2026年度拟脱贫人口花名册" in html and "page-break-before: always" in html
     assert "共12户36人" in html and "我镇2026年度拟脱贫贫困户共12户36人" in html
     assert "四看一算" in html and "共核查12户，达到退出标准12户" in html
     assert "欧阳海村、增家源村、柏树村于2026年11月1日至11月7日进行了公示。" in html
-    assert "收到异议2件" in html and "异议成立1件，不成立1件" in html
+    assert "公示期间共收到异议2件，经核实，异议成立1件，已退回重新核查；异议不成立1件。" in html
     ids = scene.session.exec(select(Member.resident_id)).all()
     assert len(ids) == 36
     assert all(i in html for i in ids)
@@ -353,7 +366,8 @@ def test_the_announcement_is_numbered_per_county_and_lists_the_villages(scene):
     assert document.number == "长县政〔2026〕1号" and "长县政〔2026〕1号" in html
     assert "长沙县人民政府文件" in html and "关于示范镇2026年度贫困户脱贫退出的公告" in html
     assert "公告期：2026年12月10日至12月16日" in html
-    assert "联系人：县扶贫办 周立新，电话：0731-86981234" in html
+    assert "联系人：县扶贫办 周立新，电话：0731-86981234" in _text(html)
+    assert '<span class="nowrap">0731-86981234</span>' in html  # a phone number never breaks at its dash
     assert "同意示范镇12户36人脱贫退出" in html and "欧阳海村" in html and "柏树村" in html
     assert "示范镇2026年度脱贫退出贫困户名单" in html
 
@@ -378,3 +392,102 @@ def test_a_request_takes_only_cases_of_its_township_chain_and_year(scene):
         render_township_request(scene.session, township_code=scene.township, chain=CHAIN, year=2025,
                                 case_ids=scene.all_cases, signer="王建国", now=REQUESTED)
     assert _count(scene.session) == 0
+
+
+def test_the_request_counts_every_objection_of_its_windows_even_against_households_sent_back(scene):
+    first = scene.cases[scene.villages[0]]
+    upheld = first[1]  # the household whose objection was upheld went back to the home check
+    kept = [c for c in scene.all_cases if c != upheld]
+    html = _html(_request(scene, kept))
+    assert "公示期间共收到异议2件，经核实，异议成立1件，已退回重新核查；异议不成立1件。" in html
+    assert "共11户" in html
+    other = _html(_request(scene, scene.cases[scene.villages[1]]))
+    assert "公示期间未收到异议。" in other and "异议成立" not in other
+
+
+def test_the_objection_sentence_names_what_became_of_each():
+    assert objection_note(0, 0, 0) == "公示期间未收到异议。"
+    assert objection_note(1, 1, 0) == "公示期间共收到异议2件，经核实，异议成立1件，已退回重新核查；异议不成立1件。"
+    assert objection_note(0, 2, 0) == "公示期间共收到异议2件，经核实，异议不成立2件。"
+    assert objection_note(2, 0, 0) == "公示期间共收到异议2件，经核实，异议成立2件，已退回重新核查。"
+    assert objection_note(0, 0, 1) == "公示期间共收到异议1件，1件尚在核实。"
+    assert objection_note(1, 0, 1) == "公示期间共收到异议2件，经核实，异议成立1件，已退回重新核查；另有1件尚在核实。"
+
+
+def test_the_request_is_dated_the_day_the_township_decided_not_the_day_it_was_rendered(scene):
+    document = _request(scene, scene.all_cases, now=NOW)
+    scene.session.commit()
+    html = _html(document)
+    assert '<p class="date">2026年11月21日</p>' in html  # the latest decision, in office time (23:30)
+    assert "2026年12月10日" not in html and "2026年11月23日" not in html
+    again = _request(scene, scene.all_cases, now=REQUESTED)
+    assert (again.id, again.sha256) == (document.id, document.sha256)
+    first = _html(_request(scene, scene.cases[scene.villages[0]], now=NOW))
+    assert '<p class="date">2026年11月20日</p>' in first
+
+
+def _title_lines(html: str) -> list[list[str]]:
+    """The lines of every title (h1) of a rendered document, in order."""
+    return [re.findall(r'<span class="title-line">(.*?)</span>', h1)
+            for h1 in re.findall(r'<h1 class="title xbs">(.*?)</h1>', html, re.S)]
+
+
+def test_titles_break_between_words_and_never_leave_one_character_on_a_line(scene):
+    for kind, document in _all_four(scene).items():
+        html = _html(document)
+        titles = _title_lines(html)
+        head = re.search(r"<title>(.*?)</title>", html)
+        assert head and "".join(titles[0]) == head.group(1), kind
+        for lines in titles:
+            assert lines, kind
+            assert all(len(line) > 1 for line in lines), (kind, lines)
+            assert all(text_width(line) <= TITLE_WIDTH for line in lines), (kind, lines)
+    request = _title_lines(_html(_request(scene, scene.all_cases)))
+    assert request[0] == ["关于示范镇2026年度", "拟脱贫贫困户退出的请示"]
+    assert "h1.title .title-line { display: block; white-space: nowrap; }" in _html(_request(scene, scene.all_cases))
+
+
+@pytest.mark.parametrize("words", [
+    ("关于", "示范镇", "2026年度", "拟脱贫", "贫困户退出", "的请示"),
+    ("关于", "某某某某自治县某某某某某乡", "2026年度", "拟脱贫", "贫困户退出", "的请示"),
+    ("欧阳海村", "2026年度", "拟退出", "贫困户", "公示"),
+    ("长沙县", "2026年度", "贫困户退出", "县级抽查复核表"),
+    ("关于", "示", "2026年度", "拟脱贫", "贫困户退出", "的", "请示"),
+    ("关于", "示范镇示范镇示范镇示范镇示范镇示范镇示范镇", "请示"),
+])
+def test_title_lines_join_to_the_title_split_only_between_words_and_no_line_is_one_character(words):
+    lines = title_lines(*words)
+    assert "".join(lines) == "".join(words)
+    assert all(len(line) > 1 for line in lines)
+    boundaries = {sum(len(w) for w in words[:i]) for i in range(len(words) + 1)}
+    cuts = [sum(len(line) for line in lines[:i]) for i in range(1, len(lines))]
+    assert all(cut in boundaries for cut in cuts)
+    if text_width("".join(words)) <= TITLE_WIDTH:
+        assert len(lines) == 1
+    elif max(text_width(w) for w in words) <= TITLE_WIDTH:
+        assert len(lines) > 1 and all(text_width(line) <= TITLE_WIDTH for line in lines)
+
+
+def test_the_attachment_note_names_the_attachment_by_its_title(scene):
+    documents = _all_four(scene)
+    for kind in ("township_request", "county_announcement"):
+        html = _html(documents[kind])
+        note = re.search(r'<p class="attachment-note">附件：(.*?)</p>', html)
+        assert note, kind
+        attachment = html[html.index('<section class="sheet attachment'):]
+        assert '<p class="attachment-label heiti">附件</p>' in attachment
+        assert "".join(_title_lines(attachment)[0]) == note.group(1), kind
+        assert not re.search(r"[，。；：、]$", note.group(1))
+    assert "附件：示范镇2026年度拟脱贫人口花名册" in _html(documents["township_request"])
+
+
+def test_the_roster_prints_on_landscape_pages_and_the_screen_shows_page_margins(scene):
+    html = _html(_request(scene, scene.all_cases))
+    assert "@page roster { size: A4 landscape; margin: 28mm 37mm 26mm 35mm }" in html
+    assert ".roster { page: roster }" in html
+    assert '<section class="sheet attachment roster">' in html and '<table class="roster-table">' in html
+    assert "table.roster-table td { white-space: nowrap; }" in html
+    assert "thead { display: table-header-group; }" in html and "break-inside: avoid" in html
+    assert "break-before: page" in html
+    screen = html[html.index("@media screen {"):]
+    assert "padding: 37mm 26mm 35mm 28mm" in screen and "max-width: 210mm" in screen
