@@ -86,8 +86,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _link_cases(session: Session, document_id: int, case_ids: Sequence[int]) -> None:
-    session.execute(delete(DocumentCase).where(col(DocumentCase.document_id) == document_id))
+def _link_cases(session: Session, document_id: int, case_ids: Sequence[int], *, replace: bool) -> None:
+    if replace:
+        session.execute(delete(DocumentCase).where(col(DocumentCase.document_id) == document_id))
     links = [{"document_id": document_id, "case_id": case_id} for case_id in sorted(set(case_ids))]
     if links:
         session.execute(insert(DocumentCase.__table__), links)  # type: ignore[attr-defined]
@@ -117,7 +118,7 @@ def store(
         session.add(existing)
         session.flush()
         assert existing.id is not None
-        _link_cases(session, existing.id, case_ids)
+        _link_cases(session, existing.id, case_ids, replace=True)
         session.flush()
         return existing
     document = Document(
@@ -127,6 +128,6 @@ def store(
     session.add(document)
     session.flush()
     assert document.id is not None
-    _link_cases(session, document.id, case_ids)
+    _link_cases(session, document.id, case_ids, replace=False)
     session.flush()
     return document

@@ -81,10 +81,14 @@ class VillageCount:
 
 
 def region(session: Session, code: str) -> Region:
-    found = session.get(Region, code)
-    if found is None:
-        raise NotFound(f"区划{code}不存在")
-    return found
+    """A region by code; regions do not change during a run, so the session keeps the ones it read."""
+    known: dict[str, Region] = session.info.setdefault("regions", {})
+    if code not in known:
+        found = session.get(Region, code)
+        if found is None:
+            raise NotFound(f"区划{code}不存在")
+        known[code] = found
+    return known[code]
 
 
 def parent(session: Session, child: Region) -> Region:
