@@ -10,7 +10,19 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test bench lint install clean
+# Debian packages the PDF copies need: Chinese fonts (Noto CJK; AR PL UKai as the FangSong/Kai stand-in),
+# HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back).
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
+
+.PHONY: demo test bench lint install system clean
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the PDF documents: $$missing(apt-get, needs root or sudo)"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@echo "Setting up $(VENV) with the pinned packages of requirements.lock (needs only python3)..."
@@ -21,17 +33,17 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system $(STAMP)
 
-demo: $(STAMP)
+demo: install
 	$(BIN)/tuopin demo --out out/demo
 
-test: $(STAMP)
+test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python -m bench.household_exit
 
 lint: $(STAMP)

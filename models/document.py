@@ -19,6 +19,8 @@ class Document(SQLModel, table=True):
     public: bool
     number: str = Field(default="", description="文号 of an official document, e.g. 示镇政〔2026〕3号")
     created_at: datetime
+    pdf_path: str = Field(default="", description="the print copy beside the HTML; empty when PDFs are off")
+    pdf_sha256: str = Field(default="", max_length=64)
 
 
 class DocumentCase(SQLModel, table=True):

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import cn_date
 from models.document import Document, DocumentCase
+from models.pdf import write_pdf
 from models.settings import get_settings
 from models.standards import round_yuan
 
@@ -111,10 +112,14 @@ def store(
     if existing is not None and existing.sha256 == digest:
         if not path.exists() or path.read_bytes() != data:
             _write_atomically(path, data)
+        if get_settings().pdf and not (existing.pdf_path and Path(existing.pdf_path).exists()):
+            _print_copy(existing, path)
+            session.add(existing)
         return existing
     _write_atomically(path, data)
     if existing is not None:
         existing.sha256, existing.number, existing.public = digest, number, public
+        _print_copy(existing, path)
         session.add(existing)
         session.flush()
         assert existing.id is not None
@@ -125,9 +130,18 @@ def store(
         kind=kind, chain=chain, year=year, stage=stage, scope_code=scope_code, path=str(path), sha256=digest,
         public=public, number=number, created_at=now,
     )
+    _print_copy(document, path)
     session.add(document)
     session.flush()
     assert document.id is not None
     _link_cases(session, document.id, case_ids, replace=False)
     session.flush()
     return document
+
+
+def _print_copy(document: Document, html_path: Path) -> None:
+    """Render the PDF beside the HTML when PDFs are on (the setting), and record its path and hash."""
+    if not get_settings().pdf:
+        return
+    pdf_path, pdf_digest = write_pdf(html_path)
+    document.pdf_path, document.pdf_sha256 = str(pdf_path), pdf_digest

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "templates",
         description="Folder of the Jinja2 templates of the documents.",
     )
+    pdf: bool = Field(
+        default=True,
+        description="Also render every document to an A4 PDF beside its HTML (WeasyPrint, Chinese fonts).",
+    )
     timezone: str = Field(
         default="Asia/Shanghai",
         description="Calendar of windows and deadlines; the database stores UTC.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -36,12 +37,16 @@ def test_the_demo_round_ends_where_the_script_says(prefect_api, tmp_path: Path, 
         assert session.scalar(select(func.count()).select_from(Window).where(Window.closed_at.is_(None))) == 0
         assert session.scalar(select(func.count()).select_from(Sample)) == 13
         assert first_broken(session) is None
-        public = session.scalars(select(Document.path).where(Document.public.is_(True))).all()
-    for path in public:
-        text = Path(path).read_text(encoding="utf-8")
-        assert not FULL_ID.search(text), path
-        assert not FULL_MOBILE.search(text), path
-        assert "********" in text  # the policy shows IDs, masked
+        documents = session.execute(select(Document.path, Document.pdf_path, Document.public)).tuples().all()
+    for html, pdf, public in documents:
+        assert Path(pdf).exists() and Path(pdf).with_suffix(".html") == Path(html)
+        if not public:
+            continue
+        printed = subprocess.run(["pdftotext", pdf, "-"], check=True, capture_output=True, text=True).stdout
+        for text in (Path(html).read_text(encoding="utf-8"), printed):
+            assert not FULL_ID.search(text), html
+            assert not FULL_MOBILE.search(text), html
+            assert "********" in text  # the policy shows IDs, masked
 
 
 def test_running_the_flow_again_does_nothing_twice(prefect_api, tmp_path: Path, monkeypatch):
