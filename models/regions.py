@@ -77,13 +77,3 @@ def code_prefix(code: str) -> str:
 def contains(outer_code: str, outer_level: Level, inner_code: str) -> bool:
     """Whether the region `outer_code` (at `outer_level`) contains or is `inner_code`."""
     return inner_code.startswith(prefix(outer_code, outer_level))
-
-
-def parent_of(code: str, level: Level) -> tuple[str, Level] | None:
-    """The code and level of the region directly above."""
-    order = list(Level)
-    index = order.index(level)
-    if index == 0:
-        return None
-    up = order[index - 1]
-    return prefix(code, up).ljust(12, "0"), up
