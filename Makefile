@@ -38,10 +38,17 @@ install: system $(STAMP)
 demo: install
 	$(BIN)/tuopin demo --out out/demo
 
+# The tests run on SQLite and on a throwaway PostgreSQL 15 (tools/with-postgres starts and removes it); the
+# server binaries come from the Debian package `postgresql` (PostgreSQL 15 on Debian 12), installed if missing.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	@if [ ! -x "$${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]; then \
+	  echo "Installing the Debian package postgresql (PostgreSQL 15 server, for the tests; apt-get, needs root or sudo)"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends postgresql; \
+	fi
+	tools/with-postgres tools/pytest-split $(BIN)/python
 
 bench: install
 	$(BIN)/python -m bench.household_exit

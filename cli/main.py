@@ -11,8 +11,10 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from sqlalchemy import func, select
 
 from models.actors import actor_named
+from models.audit import AuditEvent, first_broken
 from models.chain import chain_named
 from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse, utcnow
@@ -26,6 +28,8 @@ from models.standards import GUARANTEES
 from models.status import Filters, case_page, counts_by_stage
 
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 console = Console()
 CHAIN = "HOUSEHOLD_EXIT"
 
@@ -186,6 +190,20 @@ def sweep(now: NowOption = None) -> None:
     when = cn_date(_now(now))
     console.print(f"{when}巡检：关闭公示{done['windows_closed']}个，流转{done['advanced']}件，"
                   f"标记超期{done['overdue_flagged']}件")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit hash chain: whole (exit 0), or the first edited, removed or reordered event (exit 1)."""
+    with session_scope() as session:
+        broken = first_broken(session)
+        count = session.scalar(select(func.count()).select_from(AuditEvent))
+    if broken is None:
+        console.print(f"审计记录完整：共{count}条")
+        return
+    console.print(f"[bold red]审计记录不完整：[/]第{broken}条起哈希链断开（该条记录被修改、删除或顺序被改动），"
+                  f"现存{count}条")
+    raise typer.Exit(code=1)
 
 
 @app.command()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
 from models.bulk import db_value, executemany
@@ -62,12 +63,21 @@ def append(session: Session, events: Sequence[Event]) -> None:
     if not events:
         return
     head_table = AuditHead.__table__  # type: ignore[attr-defined]
-    row = session.execute(select(head_table.c.seq, head_table.c.hash).with_for_update()).first()
+    # Read the head by writing it: the row lock (PostgreSQL) or the database's write lock (SQLite) is taken
+    # before the head is read, so a concurrent writer waits here and then reads the head this one leaves.
+    lock_head = (update(head_table).where(head_table.c.id == 1).values(seq=head_table.c.seq)
+                 .returning(head_table.c.seq, head_table.c.hash))
+    row = session.execute(lock_head).first()
     if row is None:
-        session.execute(insert(head_table).values(id=1, seq=0, hash=GENESIS))
-        seq, prev = 0, GENESIS
-    else:
-        seq, prev = row
+        # The trail's first event: create the head. A concurrent first writer may be creating it too; then
+        # this waits for it, adds nothing, and takes the head as that writer left it.
+        new_head = {"id": 1, "seq": 0, "hash": GENESIS}
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(postgresql.insert(head_table).values(new_head).on_conflict_do_nothing())
+        else:
+            session.execute(sqlite.insert(head_table).values(new_head).on_conflict_do_nothing())
+        row = session.execute(lock_head).one()
+    seq, prev = row
     rows = []
     for event in events:
         seq += 1

@@ -22,19 +22,19 @@ RECORD = StageRecord.__table__  # type: ignore[attr-defined]
 
 
 def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
-    """Cases with their open stage record."""
+    """Cases with their open stage record, by case id (whatever order the database returns them in)."""
     opened = from_db(session, RECORD.c.opened_at)
-    found = fetch_in(
+    found = {r[0]: r for r in fetch_in(
         session,
         "SELECT c.id, c.chain, c.year, c.stage, c.status, c.version, c.village_code, c.household_id, r.id,"
         " r.opened_at, r.outcome FROM {case} AS c LEFT OUTER JOIN {record} AS r"
         " ON r.case_id = c.id AND r.left_at IS NULL WHERE c.id IN ({ids})",
         list(dict.fromkeys(case_ids)), {"case": CASE, "record": RECORD},
-    )
+    )}
     return {
-        r[0]: CaseRow(id=r[0], chain=r[1], year=r[2], stage=r[3], status=r[4], version=r[5], village_code=r[6],
-                      household_id=r[7], record_id=r[8], record_opened_at=opened(r[9]), record_outcome=r[10])
-        for r in found
+        i: CaseRow(id=r[0], chain=r[1], year=r[2], stage=r[3], status=r[4], version=r[5], village_code=r[6],
+                   household_id=r[7], record_id=r[8], record_opened_at=opened(r[9]), record_outcome=r[10])
+        for i, r in sorted(found.items())
     }
 
 
@@ -72,7 +72,7 @@ def open_cases(*, session: Session, chain: str, year: int, household_ids: Sequen
     first = chain_named(chain).first
     households = session.execute(
         select(Household.id, Household.number, Household.village_code)  # type: ignore[call-overload]
-        .where(col(Household.id).in_(household_ids))
+        .where(col(Household.id).in_(household_ids)).order_by(col(Household.id))
     ).tuples().all()
     if len(households) != len(set(household_ids)):
         missing = set(household_ids) - {h[0] for h in households}

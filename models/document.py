@@ -21,6 +21,8 @@ class Document(SQLModel, table=True):
     created_at: datetime
     pdf_path: str = Field(default="", description="the print copy beside the HTML; empty when PDFs are off")
     pdf_sha256: str = Field(default="", max_length=64)
+    docx_path: str = Field(default="", description="the editable copy beside the HTML; empty when DOCX is off")
+    docx_sha256: str = Field(default="", max_length=64)
 
 
 class DocumentCase(SQLModel, table=True):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.clock import cn_date
 from models.document import Document, DocumentCase
+from models.files import write_atomically
 from models.pdf import write_pdf
 from models.settings import get_settings
 from models.standards import round_yuan
@@ -74,19 +73,6 @@ def find_document(session: Session, *, kind: str, path: Path) -> Document | None
     return session.exec(select(Document).where(Document.kind == kind, Document.path == str(path))).first()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace the file in one step, so a reader never sees half a document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _link_cases(session: Session, document_id: int, case_ids: Sequence[int], *, replace: bool) -> None:
     if replace:
         session.execute(delete(DocumentCase).where(col(DocumentCase.document_id) == document_id))
@@ -97,13 +83,14 @@ def _link_cases(session: Session, document_id: int, case_ids: Sequence[int], *, 
 
 def store(
     session: Session, *, kind: str, chain: str, year: int, stage: str, scope_code: str, case_ids: Sequence[int],
-    html: str, public: bool, number: str, now: datetime, suffix: str,
+    html: str, public: bool, number: str, now: datetime, suffix: str, context: object | None = None,
 ) -> Document:
     """Write the HTML file and record it (the caller commits); the same text at the same path is stored once.
 
     Same kind and path with the same sha256: the existing row is returned (the file is rewritten only if
     it went missing). Same path, different text: the file is overwritten and the row's hash, number,
-    public flag and case links are updated.
+    public flag and case links are updated. With the document's `context`, letters and notices also get an
+    editable DOCX beside the HTML when DOCX copies are on (the setting).
     """
     path = document_path(kind=kind, year=year, scope_code=scope_code, suffix=suffix)
     data = html.encode("utf-8")
@@ -111,15 +98,19 @@ def store(
     existing = find_document(session, kind=kind, path=path)
     if existing is not None and existing.sha256 == digest:
         if not path.exists() or path.read_bytes() != data:
-            _write_atomically(path, data)
+            write_atomically(path, data)
         if get_settings().pdf and not (existing.pdf_path and Path(existing.pdf_path).exists()):
             _print_copy(existing, path)
             session.add(existing)
+        if get_settings().docx and not (existing.docx_path and Path(existing.docx_path).exists()):
+            _editable_copy(existing, path, context)
+            session.add(existing)
         return existing
-    _write_atomically(path, data)
+    write_atomically(path, data)
     if existing is not None:
         existing.sha256, existing.number, existing.public = digest, number, public
         _print_copy(existing, path)
+        _editable_copy(existing, path, context)
         session.add(existing)
         session.flush()
         assert existing.id is not None
@@ -131,6 +122,7 @@ def store(
         public=public, number=number, created_at=now,
     )
     _print_copy(document, path)
+    _editable_copy(document, path, context)
     session.add(document)
     session.flush()
     assert document.id is not None
@@ -145,3 +137,16 @@ def _print_copy(document: Document, html_path: Path) -> None:
         return
     pdf_path, pdf_digest = write_pdf(html_path)
     document.pdf_path, document.pdf_sha256 = str(pdf_path), pdf_digest
+
+
+def _editable_copy(document: Document, html_path: Path, context: object | None) -> None:
+    """Write the editable DOCX beside the HTML when DOCX copies are on (the setting) and this kind of document
+    has one (letters and notices, built from their context), and record its path and hash."""
+    if not get_settings().docx or context is None:
+        return
+    from models.docx import WRITERS, write_docx  # imported here: models.docx uses this module's filters
+
+    if document.kind not in WRITERS:
+        return
+    docx_path, docx_digest = write_docx(document.kind, context, html_path)
+    document.docx_path, document.docx_sha256 = str(docx_path), docx_digest

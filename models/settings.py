@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=True,
         description="Also render every document to an A4 PDF beside its HTML (WeasyPrint, Chinese fonts).",
     )
+    docx: bool = Field(
+        default=True,
+        description="Also write an editable DOCX of every letter and notice",
+    )
     timezone: str = Field(
         default="Asia/Shanghai",
         description="Calendar of windows and deadlines; the database stores UTC.",

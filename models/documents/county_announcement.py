@@ -98,5 +98,5 @@ def render_county_announcement(session: Session, *, window_id: int, now: datetim
     return store(
         session, kind=KIND, chain=window.chain, year=window.year, stage=window.stage, scope_code=window.scope_code,
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
-        number=number, now=now, suffix=str(window_id),
+        number=number, now=now, suffix=str(window_id), context=context,
     )

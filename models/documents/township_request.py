@@ -253,5 +253,5 @@ def render_township_request(
     return store(
         session, kind=KIND, chain=chain, year=year, stage=stage_issuing(chain, KIND), scope_code=township_code,
         case_ids=case_ids, html=render(f"{KIND}.html.j2", context), public=False, number=number, now=now,
-        suffix=suffix,
+        suffix=suffix, context=context,
     )

@@ -83,5 +83,5 @@ def render_village_notice(session: Session, *, window_id: int, now: datetime) ->
     return store(
         session, kind=KIND, chain=window.chain, year=window.year, stage=window.stage, scope_code=window.scope_code,
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
-        number="", now=now, suffix=str(window_id),
+        number="", now=now, suffix=str(window_id), context=context,
     )

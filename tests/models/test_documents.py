@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from models.actors import Actor, Role
 from models.case import Case, Outcome, StageRecord
 from models.clock import window_end
-from models.db import engine_for, session_scope, upgrade
+from models.db import session_scope
 from models.document import Document, DocumentCase
 from models.documents import (
     render_county_announcement,
@@ -57,17 +57,13 @@ def _clear_caches() -> None:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A migrated SQLite file, with documents written to a temporary folder."""
-    url = f"sqlite:///{tmp_path / 'documents.db'}"
-    monkeypatch.setenv("TUOPIN_DATABASE_URL", url)
+def db_url(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The migrated test database (every backend), with documents written to a temporary folder."""
     monkeypatch.setenv("TUOPIN_OUTPUT_DIR", str(tmp_path / "out"))
     monkeypatch.delenv("TUOPIN_POLICY_DIR", raising=False)
     monkeypatch.delenv("TUOPIN_TEMPLATES_DIR", raising=False)
     _clear_caches()
-    upgrade(url)
-    yield url
-    engine_for(url).dispose()
+    yield database
     _clear_caches()
 
 
