@@ -20,9 +20,10 @@ from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse, utcnow
 from models.db import session_scope, upgrade
 from models.engine import MOVE_NAMES, Move, transition
-from models.errors import TuopinError
+from models.errors import NotFound, TuopinError
 from models.objections import raise_objection, resolve_objection
-from models.regions import code_prefix
+from models.policy import policy_for
+from models.regions import code_prefix, townships_under
 from models.settings import get_settings
 from models.standards import GUARANTEES
 from models.status import Filters, case_page, counts_by_stage
@@ -175,20 +176,29 @@ def run(
     now: NowOption = None,
 ) -> None:
     """Run the household exit flow for a region: the machine's part of every stage."""
+    when = _now(now)  # a bad date stops here, before Prefect starts
+    with session_scope() as session:
+        try:
+            if not townships_under(session, region):
+                fail(NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码"))
+            policy_for(region, year)
+        except TuopinError as error:
+            fail(error)
     from flows.runtime import run_household_exit
 
-    done = run_household_exit(region, year, now)
+    done = run_household_exit(region, year, when.isoformat())
     console.print({k: v for k, v in done.items() if v})
 
 
 @app.command()
 def sweep(now: NowOption = None) -> None:
     """Close due windows, release the cases they held, flag overdue stages."""
+    when = _now(now)  # a bad date stops here, before Prefect starts
     from flows.runtime import run_sweep
 
-    done = run_sweep(now)
-    when = cn_date(_now(now))
-    console.print(f"{when}巡检：关闭公示{done['windows_closed']}个，流转{done['advanced']}件，"
+    done = run_sweep(when.isoformat())
+    when_text = cn_date(when)
+    console.print(f"{when_text}巡检：关闭公示{done['windows_closed']}个，流转{done['advanced']}件，"
                   f"标记超期{done['overdue_flagged']}件")
 
 

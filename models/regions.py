@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel, col
 
-from models.errors import InvalidInput
+from models.errors import InvalidInput, NotFound
 
 
 class Level(StrEnum):
@@ -77,3 +78,17 @@ def code_prefix(code: str) -> str:
 def contains(outer_code: str, outer_level: Level, inner_code: str) -> bool:
     """Whether the region `outer_code` (at `outer_level`) contains or is `inner_code`."""
     return inner_code.startswith(prefix(outer_code, outer_level))
+
+
+def townships_under(session: Session, code: str) -> list[str]:
+    """Codes of the townships inside (or equal to) a registered region; NotFound for a village or an unknown code."""
+    region = session.get(Region, code)
+    if region is None:
+        raise NotFound(f"区划代码“{code}”未登记")
+    if region.level is Level.VILLAGE:
+        raise NotFound(f"{region.name}是村级区划，请给出乡镇或以上的区划代码")
+    return list(session.execute(
+        select(col(Region.code)).where(col(Region.level) == Level.TOWNSHIP,
+                                       col(Region.code).startswith(prefix(region.code, region.level)))
+        .order_by(col(Region.code))
+    ).scalars())

@@ -261,3 +261,16 @@ def test_init_creates_the_schema_in_a_new_file(database, tmp_path: Path):
     with closing(sqlite3.connect(path)) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "case" in tables
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["run", "430121999000", "--year", "2026"], "未登记"),  # unknown region
+    (["run", "430121101201", "--year", "2026"], "村级区划"),  # a village is not a round
+    (["run", "430121101000", "--year", "2031"], "政策数据"),  # no policy for that year
+    (["run", "430121101000", "--year", "2026", "--now", "11月1日"], "2026-11-01"),
+    (["sweep", "--now", "昨天"], "2026-11-01"),
+])
+def test_run_and_sweep_refuse_bad_input_before_starting_prefect(world, args, says):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "未执行" in result.output and says in result.output
