@@ -131,29 +131,30 @@ def _roster(document: DocxDocument, doc: Any) -> Any:
     """花名册: one row per member, the household's columns merged down its rows, which keep to one page."""
     table = add_table(document, ROSTER_HEADER, [], ROSTER_SIZE)
     for h in doc.roster:
-        first = len(table.rows)
-        members = h.members or ()
-        for member in members:
-            cells = table.add_row().cells
-            mark_row(table.rows[-1], header=False)
+        rows = []
+        for member in h.members or ():
+            row = table.add_row()  # cells are kept from here: looking them up in the table costs O(rows)
+            mark_row(row, header=False)
+            cells = row.cells
+            rows.append(cells)
             for column, text in ((4, member.relation), (5, member.name), (6, member.sex), (7, member.resident_id)):
                 fill_cell(cells[column], text, ROSTER_SIZE)
-        if not members:
+        if not rows:
             continue
         income = yuan(h.per_capita) if h.per_capita is not None else "未核查"
         values = (str(h.serial), h.village, h.group, h.head, str(h.size), income, str(h.exit_year))
-        last = len(table.rows) - 1
         for column, text in zip(PER_HOUSEHOLD, values, strict=True):
-            cell = table.cell(first, column)
-            if last > first:
-                cell = cell.merge(table.cell(last, column))
+            cell = rows[0][column]
+            if len(rows) > 1:
+                cell = cell.merge(rows[-1][column])
             fill_cell(cell, text, ROSTER_SIZE)
-        for row in table.rows[first:last]:  # a household's rows stay on one page (Word: keep with next)
-            for cell in row.cells:
+        for cells in rows[:-1]:  # a household's rows stay on one page (Word: keep with next)
+            for cell in cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
-    cells = table.add_row().cells
-    mark_row(table.rows[-1], header=False)
+    row = table.add_row()
+    mark_row(row, header=False)
+    cells = row.cells
     fill_cell(cells[0].merge(cells[3]), "合计", ROSTER_SIZE, HEITI)
     fill_cell(cells[4].merge(cells[10]), f"共{doc.households}户{doc.people}人", ROSTER_SIZE, HEITI)
     return table

@@ -170,14 +170,14 @@ def add_table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequ
     table = document.add_table(rows=0, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    cells = table.add_row().cells
-    mark_row(table.rows[-1], header=True)
-    for cell, text in zip(cells, header, strict=True):
+    row = table.add_row()
+    mark_row(row, header=True)
+    for cell, text in zip(row.cells, header, strict=True):
         fill_cell(cell, text, size, HEITI)
     for values in rows:
-        cells = table.add_row().cells
-        mark_row(table.rows[-1], header=False)
-        for cell, text in zip(cells, values, strict=True):
+        row = table.add_row()
+        mark_row(row, header=False)
+        for cell, text in zip(row.cells, values, strict=True):
             fill_cell(cell, text, size)
     if total:
         add_total_row(table, total, size)
@@ -186,8 +186,9 @@ def add_table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequ
 
 def add_total_row(table: Any, values: Sequence[str], size: Any) -> None:
     """合计: the first value spans the columns the later ones do not fill; later values end the row."""
-    cells = table.add_row().cells
-    mark_row(table.rows[-1], header=False)
+    row = table.add_row()
+    mark_row(row, header=False)
+    cells = row.cells
     span = len(cells) - len(values) + 1
     first = cells[0].merge(cells[span - 1]) if span > 1 else cells[0]
     fill_cell(first, values[0], size, HEITI)
