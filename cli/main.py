@@ -6,12 +6,15 @@ Prefect is imported only inside the commands that run flows, so `tuopin status` 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from sqlalchemy import func, select
+from sqlmodel import Session
 
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
@@ -50,6 +53,19 @@ def fail(error: Exception) -> NoReturn:
     """Print a domain error in Chinese and exit non-zero (nothing was written)."""
     console.print(f"[bold red]未执行：[/]{error}")
     raise typer.Exit(code=1)
+
+
+@contextmanager
+def acting() -> Iterator[Session]:
+    """A session for one command's change: committed when it succeeds; a refusal is printed and exits 1
+    with nothing written."""
+    with session_scope() as session:
+        try:
+            yield session
+            session.commit()
+        except TuopinError as error:
+            session.rollback()
+            fail(error)
 
 
 def _now(now: str | None) -> datetime:
@@ -95,12 +111,9 @@ def decide(
     now: NowOption = None,
 ) -> None:
     """Record a decision on cases at a stage through the one door."""
-    with session_scope() as session:
-        try:
-            result = transition(session=session, chain=CHAIN, stage=stage, case_ids=case_ids, move=move,
-                                 actor=actor_named(session, actor), now=_now(now), reason=reason)
-        except TuopinError as error:
-            fail(error)
+    with acting() as session:
+        result = transition(session=session, chain=CHAIN, stage=stage, case_ids=case_ids, move=move,
+                             actor=actor_named(session, actor), now=_now(now), reason=reason)
     console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
 
@@ -120,13 +133,9 @@ def check(
         choices = "、".join(f"{key}（{label}）" for key, label in GUARANTEES.items())
         fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{choices}"))
     items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
-    with session_scope() as session:
-        try:
-            result = record_checks(session=session, stage=stage, items=items, actor=actor_named(session, actor),
-                                   now=_now(now))
-            session.commit()
-        except TuopinError as error:
-            fail(error)
+    with acting() as session:
+        result = record_checks(session=session, stage=stage, items=items, actor=actor_named(session, actor),
+                               now=_now(now))
     a = result[0]
     console.print(f"人均纯收入{a.per_capita}元；结论：{'达标' if a.passed else '未达标：' + a.failures}")
 
@@ -140,13 +149,9 @@ def object_(
     now: NowOption = None,
 ) -> None:
     """Record an objection raised during the case's publicity window."""
-    with session_scope() as session:
-        try:
-            objection = raise_objection(session=session, case_id=case_id, raised_by=by, content=content,
-                                        now=_now(now), actor=actor_named(session, actor))
-            session.commit()
-        except TuopinError as error:
-            fail(error)
+    with acting() as session:
+        objection = raise_objection(session=session, case_id=case_id, raised_by=by, content=content,
+                                    now=_now(now), actor=actor_named(session, actor))
     console.print(f"已登记异议{objection.id}（案件{case_id}），待核实处理")
 
 
@@ -159,13 +164,9 @@ def resolve(
     now: NowOption = None,
 ) -> None:
     """Resolve an objection: dismissed (the case goes on) or upheld (the case goes back)."""
-    with session_scope() as session:
-        try:
-            resolve_objection(session=session, objection_id=objection_id, upheld=uphold, resolution=resolution,
-                              now=_now(now), actor=actor_named(session, actor))
-            session.commit()
-        except TuopinError as error:
-            fail(error)
+    with acting() as session:
+        resolve_objection(session=session, objection_id=objection_id, upheld=uphold, resolution=resolution,
+                          now=_now(now), actor=actor_named(session, actor))
     console.print(f"异议{objection_id}：{'成立，案件已退回' if uphold else '不成立，案件继续办理'}")
 
 
@@ -177,13 +178,10 @@ def run(
 ) -> None:
     """Run the household exit flow for a region: the machine's part of every stage."""
     when = _now(now)  # a bad date stops here, before Prefect starts
-    with session_scope() as session:
-        try:
-            if not townships_under(session, region):
-                fail(NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码"))
-            policy_for(region, year)
-        except TuopinError as error:
-            fail(error)
+    with acting() as session:
+        if not townships_under(session, region):
+            raise NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码")
+        policy_for(region, year)
     from flows.runtime import run_household_exit
 
     done = run_household_exit(region, year, when.isoformat())

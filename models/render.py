@@ -107,26 +107,17 @@ def store(
             session.add(existing)
         return existing
     write_atomically(path, data)
-    if existing is not None:
-        existing.sha256, existing.number, existing.public = digest, number, public
-        _print_copy(existing, path)
-        _editable_copy(existing, path, context)
-        session.add(existing)
-        session.flush()
-        assert existing.id is not None
-        _link_cases(session, existing.id, case_ids, replace=True)
-        session.flush()
-        return existing
-    document = Document(
+    document = existing or Document(
         kind=kind, chain=chain, year=year, stage=stage, scope_code=scope_code, path=str(path), sha256=digest,
         public=public, number=number, created_at=now,
     )
+    document.sha256, document.number, document.public = digest, number, public  # a changed text keeps its row
     _print_copy(document, path)
     _editable_copy(document, path, context)
     session.add(document)
     session.flush()
     assert document.id is not None
-    _link_cases(session, document.id, case_ids, replace=False)
+    _link_cases(session, document.id, case_ids, replace=existing is not None)
     session.flush()
     return document
 
