@@ -44,6 +44,7 @@ from models.docx_layout import (
     mark_row,
     new_document,
 )
+from models.docx_page import add_foot, add_page_numbers
 from models.files import write_atomically
 from models.render import cn_period, yuan
 
@@ -69,6 +70,7 @@ def village_notice_docx(doc: Any) -> DocxDocument:
                     f"村民委员会或{doc.township_office}反映。联系人：{doc.contact_name}，联系电话："
                     f"{doc.contact_phone}。")
     add_signature(document, doc.village_office, doc.posted_on)
+    add_page_numbers(document)
     return document
 
 
@@ -119,6 +121,8 @@ def township_request_docx(doc: Any) -> DocxDocument:
     add_attachment_label(document, new_page=False)
     add_title(document, doc.roster_title_lines, space_before=LINE)
     _roster(document, doc)
+    add_foot(document, doc.foot)
+    add_page_numbers(document)
     return document
 
 
@@ -179,6 +183,8 @@ def county_announcement_docx(doc: Any) -> DocxDocument:
     add_attachment_label(document, new_page=True)
     add_title(document, doc.list_title_lines, space_before=LINE)
     _public_list(document, doc, with_village=True)
+    add_foot(document, doc.foot)
+    add_page_numbers(document)
     return document
 
 

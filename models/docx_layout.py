@@ -223,7 +223,8 @@ def new_document(author: str, day: date) -> DocxDocument:
 def set_margins(section: Any, margins: dict[str, Any]) -> None:
     section.top_margin, section.bottom_margin = margins["top"], margins["bottom"]
     section.left_margin, section.right_margin = margins["left"], margins["right"]
-    section.header_distance = section.footer_distance = Mm(15)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(margins["bottom"].mm - 7) - Pt(14 * 1.2)  # page numbers 7 mm under the type area
 
 
 def add_landscape_section(document: DocxDocument) -> Any:

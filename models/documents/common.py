@@ -80,6 +80,20 @@ class VillageCount:
     people: int
 
 
+@dataclass(frozen=True)
+class Foot:
+    """版记 of an official document (GB/T 9704): who gets copies, and which office printed it on which day."""
+
+    copy_to: tuple[str, ...]
+    printed_by: str
+    printed_on: date
+
+
+def foot(organ: Region, copy_to: Sequence[str], issued_on: date) -> Foot:
+    """The foot of a document the organ issues: its general office prints it on the day of issue."""
+    return Foot(tuple(copy_to), f"{organ.office_name}办公室", issued_on)
+
+
 def region(session: Session, code: str) -> Region:
     """A region by code; regions do not change during a run, so the session keeps the ones it read."""
     known: dict[str, Region] = session.info.setdefault("regions", {})

@@ -9,8 +9,10 @@ from sqlmodel import Session
 
 from models.document import Document
 from models.documents.common import (
+    Foot,
     PublicRow,
     VillageCount,
+    foot,
     listed_households,
     official_number,
     parent,
@@ -51,6 +53,7 @@ class CountyAnnouncementContext:
     list_title_lines: tuple[str, ...]
     rows: tuple[PublicRow, ...]
     issued_on: date
+    foot: Foot
 
 
 def build_county_announcement_context(session: Session, *, window_id: int, number: str) -> CountyAnnouncementContext:
@@ -84,6 +87,7 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
         list_title_lines=list_lines,
         rows=public_rows(households, policy),
         issued_on=first,
+        foot=foot(county, [parent(session, county).office_name], first),
     )
 
 

@@ -15,10 +15,12 @@ from models.case import Case, StageRecord
 from models.clock import local_date
 from models.document import Document
 from models.documents.common import (
+    Foot,
     Listed,
     Person,
     VillageCount,
     assessed_before,
+    foot,
     listed_households,
     official_number,
     parent,
@@ -91,6 +93,7 @@ class TownshipRequestContext:
     roster_title: str
     roster_title_lines: tuple[str, ...]
     roster: tuple[RosterHousehold, ...]
+    foot: Foot
 
 
 def request_suffix(case_ids: list[int]) -> str:
@@ -190,6 +193,7 @@ def build_township_request_context(
         raise InvalidInput(record, "案件", stray.case_id, f"{stray.village}不属于{township.name}")
     ids = [h.case_id for h in households]
     stage = stage_issuing(chain, KIND)
+    issued_on = _decided_on(session, stage, ids, now)
     checks = _latest_assessments(session, assessed_before(chain, stage), ids)
     windows = _windows(session, chain, ids)
     statuses = _objections(session, windows)
@@ -220,12 +224,14 @@ def build_township_request_context(
         pending=statuses[ObjectionStatus.OPEN],
         objection_note=objection_note(statuses[ObjectionStatus.UPHELD], statuses[ObjectionStatus.DISMISSED],
                                       statuses[ObjectionStatus.OPEN]),
-        issued_on=_decided_on(session, stage, ids, now),
+        issued_on=issued_on,
         contact_name=township.contact_name,
         contact_phone=township.contact_phone,
         roster_title="".join(roster_lines),
         roster_title_lines=roster_lines,
         roster=tuple(_roster(households, checks, year)),
+        # One addressee (the county government); the county's poverty office gets a copy.
+        foot=foot(township, [f"{county.name}扶贫开发领导小组办公室"], issued_on),
     )
 
 

@@ -216,7 +216,7 @@ def test_every_template_renders_and_is_stored(scene):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == document.sha256
         html = _html(document)
         assert html.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in html and '<meta charset="utf-8">' in html
-        assert "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }" in html
+        assert "size: A4; margin: 37mm 26mm 35mm 28mm;" in html
     assert documents["village_notice"].public and documents["county_announcement"].public
     assert not documents["township_request"].public and not documents["recheck_form"].public
     assert documents["village_notice"].stage == "PUBLICITY"

@@ -8,8 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from sqlmodel import select
 
 from models.case import Case
@@ -168,3 +169,36 @@ def test_with_docx_off_no_docx_is_written(scene: Scene, monkeypatch: pytest.Monk
     for document in (notice, announcement, request):
         assert document.docx_path == "" and document.docx_sha256 == ""
         assert not Path(document.path).with_suffix(".docx").exists()
+
+
+@pytest.mark.parametrize("kind", LETTERS)
+def test_page_numbers_are_a_page_field_between_dashes_odd_right_even_left(scene: Scene, kind: str):
+    word = _open(_all_four(scene)[kind])
+    assert word.settings.odd_and_even_pages_header_footer
+    first = word.sections[0]
+    for footer, side in ((first.footer, "right"), (first.even_page_footer, "left")):
+        (paragraph,) = footer.paragraphs
+        assert paragraph.text.replace("1", "") == "—  —"
+        assert [f.get(qn("w:instr")) for f in paragraph._p.iter(qn("w:fldSimple"))] == ["PAGE"]
+        assert paragraph.alignment == (WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT)
+        indent = paragraph.paragraph_format.right_indent if side == "right" else paragraph.paragraph_format.left_indent
+        assert _close(indent, Pt(14))
+    assert all(s.footer.is_linked_to_previous for s in word.sections[1:])  # the roster pages keep counting
+    assert _close(first.footer_distance, Mm(35 - 7) - Pt(14 * 1.2))
+
+
+@pytest.mark.parametrize(("kind", "lines"), [
+    ("township_request", ["抄送：长沙县扶贫开发领导小组办公室。", "示范镇人民政府办公室\t2026年11月21日印发"]),
+    ("county_announcement", ["抄送：长沙市扶贫开发办公室。", "长沙县人民政府办公室\t2026年12月10日印发"]),
+])
+def test_the_foot_ends_the_letter_in_a_frame_at_the_bottom_of_the_page(scene: Scene, kind: str, lines: list[str]):
+    word = _open(_all_four(scene)[kind])
+    foot = word.paragraphs[-2:]
+    assert [p.text for p in foot] == lines
+    for paragraph in foot:
+        frame = paragraph._p.pPr.find(qn("w:framePr"))
+        assert frame is not None and frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+    top, bottom = (foot[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")),
+                   foot[-1]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")))
+    assert top.get(qn("w:sz")) == bottom.get(qn("w:sz")) == "8"  # the outer rules, thicker than the one between
+    assert foot[-1]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:sz")) == "6"
