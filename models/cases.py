@@ -13,9 +13,10 @@ from models.actors import Actor
 from models.bulk import fetch_in, from_db
 from models.case import Case, StageRecord, Status
 from models.chain import CaseRow, Stage, chain_named
-from models.clock import deadline
+from models.clock import deadline, last_day, local_date
 from models.errors import InvalidInput
 from models.policy import Policy, policy_for
+from models.workdays import PROVISIONAL_NOTE, default_calendar, workday_deadline
 
 CASE = Case.__table__  # type: ignore[attr-defined]
 RECORD = StageRecord.__table__  # type: ignore[attr-defined]
@@ -51,9 +52,22 @@ def open_case_rows(session: Session, chain: str, year: int | None, stage: str, s
 
 
 def due_at(policy: Policy, stage: Stage, opened: datetime) -> datetime | None:
-    """When a stage visit opened at `opened` is due, by the policy's deadline in days (None: no deadline)."""
+    """When a stage visit opened at `opened` is due, by the policy's deadline in calendar days or in working
+    days (counted alike from the day after opening, to 24:00 office time); None: no deadline."""
+    workdays = policy.deadline_workdays.get(stage.code)
+    if workdays is not None:
+        return workday_deadline(opened, workdays).at
     days = policy.deadlines.get(stage.code)
     return deadline(opened, days) if days is not None else None
+
+
+def due_note(policy: Policy, stage_code: str, opened: datetime, due: datetime | None) -> str:
+    """What to print beside a due date: the provisional note when a working-day limit reaches a year whose
+    holiday arrangement is not known yet (reckoned on weekends alone), otherwise nothing."""
+    if due is None or stage_code not in policy.deadline_workdays:
+        return ""
+    known = default_calendar().span_known(local_date(opened), last_day(due))
+    return "" if known else PROVISIONAL_NOTE
 
 
 def new_records(rows: Sequence[CaseRow], stage: Stage, now: datetime) -> list[dict[str, object]]:

@@ -7,13 +7,13 @@ Every threshold carries its comparison, read as DOMAIN §3 says: 超过 is stric
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from models.errors import PolicyMissing
+from models.errors import InvalidInput, PolicyMissing
 from models.settings import get_settings
 
 
@@ -88,6 +88,8 @@ class Policy:
     deadlines: dict[str, int]
     masking: Masking
     public_columns: PublicColumns
+    # Stage time limits in working days on the holiday calendar (DOMAIN §5), instead of calendar days.
+    deadline_workdays: dict[str, int] = field(default_factory=dict)
 
 
 def _threshold(raw: dict[str, object]) -> Threshold:
@@ -108,6 +110,11 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
     assert isinstance(deadlines, dict)
     exit_income = raw["exit_income"]
     assert isinstance(exit_income, dict)
+    workdays = raw.get("deadline_workdays", {})
+    assert isinstance(workdays, dict)
+    for code in sorted(set(workdays) & set(deadlines)):
+        raise InvalidInput(f"{province}/{year}.toml", "deadline_workdays", code,
+                           "同一环节的时限只能按自然日（deadlines）或工作日（deadline_workdays）之一计算")
     return Policy(
         province=province,
         year=year,
@@ -125,6 +132,7 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
             int(masking["phone_keep_end"]),
         ),
         public_columns=PublicColumns(bool(public.get("show_id", False)), bool(public.get("show_phone", False))),
+        deadline_workdays={str(k): int(v) for k, v in workdays.items()},
     )
 
 
