@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
-from models.chain import chain_named
+from models.chain import all_chains, chain_named
 from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse, utcnow
 from models.db import session_scope, upgrade
@@ -81,6 +81,14 @@ def init() -> None:
     """Create or upgrade the database schema."""
     upgrade()
     console.print(f"数据库已就绪：{get_settings().database_url}")
+
+
+@app.command()
+def chains() -> None:
+    """The approval chains tuopin runs, with their stages."""
+    from cli.views import chain_table
+
+    console.print(chain_table(all_chains()))
 
 
 @app.command()

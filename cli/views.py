@@ -13,6 +13,15 @@ from models.clock import cn_date
 from models.status import CaseLine
 
 
+def chain_table(chains: Sequence[Chain]) -> Table:
+    table = Table(title="审批流程")
+    for header in ("代码", "名称", "环节数", "流程"):
+        table.add_column(header)
+    for chain in chains:
+        table.add_row(chain.code, chain.name, str(len(chain.stages)), chain.summary)
+    return table
+
+
 def count_table(counts: Sequence[tuple[str, str, int]], chain: Chain) -> Table:
     table = Table(title=f"{chain.name}：各环节案件数")
     for header in ("环节", "状态", "件数"):

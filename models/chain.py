@@ -65,6 +65,7 @@ class Chain:
     code: str
     name: str
     stages: tuple[Stage, ...]
+    summary: str = ""  # one line for `tuopin chains`: who decides what, in the clerks' words
 
     def __post_init__(self) -> None:
         codes = [s.code for s in self.stages]

@@ -71,6 +71,22 @@ def opened(world) -> dict[str, list[int]]:
     return cases_by_village(world)
 
 
+# --- tuopin chains ---------------------------------------------------------------------------------------------
+
+
+def test_chains_lists_every_registered_chain_with_its_summary():
+    from models.chain import all_chains
+
+    result = tuopin("chains")
+    assert result.exit_code == 0, result.output
+    registered = all_chains()
+    assert registered and "HOUSEHOLD_EXIT" in {c.code for c in registered}
+    for chain in registered:
+        assert chain.summary, chain.code
+        assert chain.code in result.output and chain.name in result.output
+        assert re.search(rf"{chain.code}\s*│\s*{chain.name}\s*│\s*{len(chain.stages)}\s*│", result.output)
+
+
 # --- tuopin status ---------------------------------------------------------------------------------------------
 
 
