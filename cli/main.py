@@ -14,16 +14,17 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
+from models.case import Case
 from models.chain import all_chains, chain_named
 from models.checks import CheckInput, record_checks
 from models.clock import cn_date, parse, utcnow
 from models.db import session_scope, upgrade
 from models.engine import MOVE_NAMES, Move, transition
-from models.errors import NotFound, TuopinError
+from models.errors import InvalidInput, NotFound, TuopinError
 from models.objections import raise_objection, resolve_objection
 from models.policy import policy_for
 from models.regions import code_prefix, townships_under
@@ -35,7 +36,7 @@ app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty 
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 console = Console()
-CHAIN = "HOUSEHOLD_EXIT"
+CHAIN = "HOUSEHOLD_EXIT"  # the chain of cases that do not exist, so that the door names them
 
 NowOption = Annotated[str | None, typer.Option("--now", help="Simulated time, e.g. 2026-11-02 or '2026-11-02 09:00'.")]
 ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered person acting.")]
@@ -96,16 +97,21 @@ def status(
     region: Annotated[str, typer.Option(help="Region code or its leading digits (e.g. a township's 9).")] = "",
     stage: Annotated[str | None, typer.Option(help="Stage code, e.g. PUBLICITY.")] = None,
     state: Annotated[str | None, typer.Option("--status", help="ACTIVE, EXITED or REJECTED.")] = None,
+    chain: Annotated[str | None, typer.Option(help="One chain (see `tuopin chains`); default: every chain.")] = None,
     limit: Annotated[int, typer.Option(help="Cases listed.")] = 20,
     now: NowOption = None,
 ) -> None:
-    """Where each case is: counts by stage, then cases soonest due first."""
+    """Where each case of every chain is: counts by chain and stage, then cases soonest due first."""
     from cli.views import case_table, count_table
 
-    filters = Filters(region=code_prefix(region), stage=stage, status=state)
+    try:
+        code = chain_named(chain).code if chain else None
+    except NotFound as error:
+        fail(error)
+    filters = Filters(region=code_prefix(region), stage=stage, status=state, chain=code)
     when = _now(now)
     with session_scope() as session:
-        console.print(count_table(counts_by_stage(session, filters), chain_named(CHAIN)))
+        console.print(count_table(counts_by_stage(session, filters)))
         console.print(case_table(case_page(session, filters, when, limit=limit), when))
 
 
@@ -118,10 +124,16 @@ def decide(
     reason: Annotated[str, typer.Option(help="Required to return or reject.")] = "",
     now: NowOption = None,
 ) -> None:
-    """Record a decision on cases at a stage through the one door."""
+    """Record a decision on cases of one chain at a stage through the one door."""
     with acting() as session:
-        result = transition(session=session, chain=CHAIN, stage=stage, case_ids=case_ids, move=move,
-                             actor=actor_named(session, actor), now=_now(now), reason=reason)
+        chains = set(session.scalars(select(col(Case.chain)).where(col(Case.id).in_(case_ids))))
+        if len(chains) > 1:
+            names = "、".join(chain_named(c).name for c in sorted(chains))
+            raise InvalidInput("决定", "案件", " ".join(map(str, case_ids)),
+                               f"一次决定只能针对同一流程的案件，现涉及：{names}")
+        result = transition(session=session, chain=chains.pop() if chains else CHAIN, stage=stage,
+                            case_ids=case_ids, move=move, actor=actor_named(session, actor), now=_now(now),
+                            reason=reason)
     console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from rich.table import Table
 
 from models.case import STATUS_NAMES, Status
-from models.chain import Chain
+from models.chain import Chain, chain_named
 from models.clock import cn_date
 from models.status import CaseLine
 
@@ -22,23 +22,26 @@ def chain_table(chains: Sequence[Chain]) -> Table:
     return table
 
 
-def count_table(counts: Sequence[tuple[str, str, int]], chain: Chain) -> Table:
-    table = Table(title=f"{chain.name}：各环节案件数")
-    for header in ("环节", "状态", "件数"):
+def count_table(counts: Sequence[tuple[str, str, str, int]]) -> Table:
+    table = Table(title="各流程各环节案件数")
+    for header in ("流程", "环节", "状态", "件数"):
         table.add_column(header)
-    for stage, status, count in counts:
-        table.add_row(f"{chain.number(stage)}. {chain.stage(stage).name}", STATUS_NAMES[Status(status)], str(count))
+    for code, stage, status, count in counts:
+        chain = chain_named(code)
+        table.add_row(chain.name, f"{chain.number(stage)}. {chain.stage(stage).name}", STATUS_NAMES[Status(status)],
+                      str(count))
     return table
 
 
 def case_table(lines: Sequence[CaseLine], now: datetime) -> Table:
     table = Table(title=f"案件（按到期先后，截至{cn_date(now)}）")
-    for header in ("案件", "户编号", "户主", "村", "环节", "状态", "到期", "公示剩余", "异议"):
+    for header in ("案件", "流程", "户编号", "户主", "村", "环节", "状态", "到期", "公示剩余", "异议"):
         table.add_column(header)
     for line in lines:
         due = cn_date(line.due_at) if line.due_at else "—"
         table.add_row(
-            str(line.case_id), line.household, line.head, line.village, line.stage, STATUS_NAMES[Status(line.status)],
+            str(line.case_id), line.chain, line.household or "—", line.head, line.village, line.stage,
+            STATUS_NAMES[Status(line.status)],
             f"[red]{due} 超期[/]" if line.overdue else due,
             f"{line.window_days_left}天" if line.window_days_left is not None else "—",
             str(line.open_objections or ""),

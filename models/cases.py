@@ -16,6 +16,7 @@ from models.chain import CaseRow, Stage, chain_named
 from models.clock import deadline, last_day, local_date
 from models.errors import InvalidInput
 from models.policy import Policy, policy_for
+from models.regions import Level, Region
 from models.workdays import PROVISIONAL_NOTE, default_calendar, workday_deadline
 
 CASE = Case.__table__  # type: ignore[attr-defined]
@@ -114,3 +115,38 @@ def open_cases(*, session: Session, chain: str, year: int, household_ids: Sequen
     audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case_id, {"stage": first.code})
                            for case_id in rows])
     return [ids[h[0]] for h in fresh]
+
+
+def open_village_cases(*, session: Session, chain: str, year: int, village_codes: Sequence[str], now: datetime,
+                       actor: Actor) -> list[int]:
+    """Open a case in a village chain's first stage for each village that has none this year (the caller commits)."""
+    first = chain_named(chain).first
+    codes = list(dict.fromkeys(village_codes))
+    villages = set(session.execute(
+        select(col(Region.code)).where(col(Region.code).in_(codes), col(Region.level) == Level.VILLAGE)
+    ).scalars())
+    for code in codes:
+        if code not in villages:
+            raise InvalidInput("立案", "村区划代码", code, "不是已登记的行政村代码")
+        if not actor.covers(code):
+            raise InvalidInput(f"村{code}", "村", code, f"不在{actor.title()}的辖区内")
+    existing = set(session.execute(
+        select(CASE.c.village_code).where(CASE.c.chain == chain, CASE.c.year == year, CASE.c.household_id.is_(None),
+                                          CASE.c.village_code.in_(codes))
+    ).scalars())
+    fresh = [code for code in codes if code not in existing]
+    if not fresh:
+        return []
+    session.execute(insert(CASE), [
+        {"chain": chain, "year": year, "household_id": None, "village_code": code, "stage": first.code,
+         "status": Status.ACTIVE, "version": 1, "opened_at": now} for code in fresh
+    ])
+    ids = dict(session.execute(
+        select(CASE.c.village_code, CASE.c.id).where(CASE.c.chain == chain, CASE.c.year == year,
+                                                     CASE.c.household_id.is_(None), CASE.c.village_code.in_(fresh))
+    ).tuples().all())
+    rows = load_rows(session, ids.values())
+    session.execute(insert(RECORD), new_records(list(rows.values()), first, now))
+    audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case_id, {"stage": first.code})
+                           for case_id in rows])
+    return [ids[code] for code in fresh]

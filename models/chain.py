@@ -103,10 +103,15 @@ def register(chain: Chain) -> Chain:
 
 
 def chain_named(code: str) -> Chain:
-    """A registered chain by its code."""
+    """A registered chain by its code, also written in lower case with dashes (household-exit); an unknown
+    name is refused with the chains that exist."""
     import models.chains  # noqa: F401  (registers every chain table)
 
-    return _REGISTRY[code]
+    found = _REGISTRY.get(code) or _REGISTRY.get(code.strip().upper().replace("-", "_"))
+    if found is None:
+        choices = "、".join(f"{c.code.lower().replace('_', '-')}（{c.name}）" for c in _REGISTRY.values())
+        raise NotFound(f"没有流程“{code}”；可选：{choices}")
+    return found
 
 
 def all_chains() -> list[Chain]:

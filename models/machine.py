@@ -25,6 +25,7 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
+from models.documents.village_exit_notice import render_village_exit_notice
 from models.engine import WINDOW, Move, Result, apply
 from models.regions import Level, prefix
 from models.sampling import Sample, SampleCase, draw_for_village
@@ -40,6 +41,8 @@ LETTERS = {"township_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
+    "village_exit_notice": render_village_exit_notice,
+    "village_exit_announcement": render_village_exit_notice,
 }
 
 

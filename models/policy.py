@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,17 +33,18 @@ class Threshold:
     value: Decimal
     comparison: Comparison
 
-    def met_by(self, amount: Decimal) -> bool:
-        """Whether `amount` meets the threshold under its comparison."""
+    def met_by(self, amount: Decimal | Fraction) -> bool:
+        """Whether `amount` meets the threshold under its comparison; a Fraction (a rate) is compared exactly."""
+        value: Decimal | Fraction = Fraction(self.value) if isinstance(amount, Fraction) else self.value
         match self.comparison:
             case Comparison.gt:
-                return amount > self.value
+                return amount > value
             case Comparison.ge:
-                return amount >= self.value
+                return amount >= value
             case Comparison.lt:
-                return amount < self.value
+                return amount < value
             case Comparison.le:
-                return amount <= self.value
+                return amount <= value
 
     def describe(self, unit: str = "") -> str:
         """The rule in words: 超过3326元."""
@@ -53,10 +55,37 @@ class Threshold:
 class Sampling:
     rate: Decimal
     full_coverage_below: int
+    minimum: int = 0  # people drawn at least, whatever the rate (不少于30人)
 
     def describe(self) -> str:
+        if not self.rate:
+            return f"按村抽取不少于{self.minimum}名拟退出人口，不足{self.full_coverage_below}人的全部抽查"
         percent = (self.rate * 100).normalize()
         return f"按村抽取不低于{percent:f}%的拟脱贫人口（向上取整），不足{self.full_coverage_below}人的全部抽查"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One of the scored indicators of village exit (两个完善) and the points it can earn at most."""
+
+    code: str
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class VillageExit:
+    """Village exit, 一个确保、两个完善, and the county's limits on its check (rates in percent)."""
+
+    incidence: Threshold  # the veto: comprehensive poverty incidence, percent
+    collective_income: Threshold  # yuan a year
+    score: Threshold
+    score_total: int
+    indicators: tuple[Indicator, ...]
+    wrong_exit_sampling: Sampling
+    wrong_exit_rate: Threshold
+    missed_rate: Threshold
+    approval_rate: Threshold
 
 
 @dataclass(frozen=True)
@@ -90,9 +119,35 @@ class Policy:
     public_columns: PublicColumns
     # Stage time limits in working days on the holiday calendar (DOMAIN §5), instead of calendar days.
     deadline_workdays: dict[str, int] = field(default_factory=dict)
+    village_exit: VillageExit | None = None  # None: this province and year set no village exit standard
 
 
-def _threshold(raw: dict[str, object]) -> Threshold:
+def _village_exit(raw: object, where: str) -> VillageExit | None:
+    """The [village_exit] section; the indicators' points must add up to the score total."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    sample, limits, scored = raw["wrong_exit_sample"], raw["county_limits"], raw["indicators"]
+    assert isinstance(sample, dict) and isinstance(limits, dict) and isinstance(scored, list)
+    indicators = tuple(Indicator(str(i["code"]), str(i["name"]), int(i["points"])) for i in scored)
+    total = int(raw["score_total"])
+    if sum(i.points for i in indicators) != total:
+        raise InvalidInput(where, "village_exit.indicators", sum(i.points for i in indicators),
+                           f"各评分指标分值之和须等于总分{total}")
+    if len({i.code for i in indicators}) != len(indicators):
+        raise InvalidInput(where, "village_exit.indicators", len(indicators), "评分指标代码不能重复")
+    return VillageExit(
+        incidence=_threshold(raw["incidence"]), collective_income=_threshold(raw["collective_income"]),
+        score=_threshold(raw["score"]), score_total=total, indicators=indicators,
+        wrong_exit_sampling=Sampling(Decimal(str(sample["rate"])), int(sample["full_coverage_below"]),
+                                     int(sample["minimum"])),
+        wrong_exit_rate=_threshold(limits["wrong_exit_rate"]), missed_rate=_threshold(limits["missed_rate"]),
+        approval_rate=_threshold(limits["approval_rate"]),
+    )
+
+
+def _threshold(raw: object) -> Threshold:
+    assert isinstance(raw, dict)
     return Threshold(Decimal(str(raw["value"])), Comparison(str(raw["comparison"])))
 
 
@@ -133,6 +188,7 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
         ),
         public_columns=PublicColumns(bool(public.get("show_id", False)), bool(public.get("show_phone", False))),
         deadline_workdays={str(k): int(v) for k, v in workdays.items()},
+        village_exit=_village_exit(raw.get("village_exit"), f"{province}/{year}.toml"),
     )
 
 

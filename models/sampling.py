@@ -52,10 +52,11 @@ class Unit:
 
 
 def required_people(total: int, rule: Sampling) -> int:
-    """People to re-check: all where fewer than the full-coverage number, else the rate rounded up."""
+    """People to re-check: all where fewer than the full-coverage number, else the rate rounded up (and at
+    least the rule's minimum)."""
     if total < rule.full_coverage_below:
         return total
-    return math.ceil(Decimal(total) * rule.rate)
+    return max(math.ceil(Decimal(total) * rule.rate), min(rule.minimum, total))
 
 
 def draw(units: Sequence[Unit], rule: Sampling, seed: int) -> list[int]:

@@ -1,4 +1,5 @@
-"""Reads for "where is each case": counts by stage and a page of cases with deadlines and windows."""
+"""Reads for "where is each case", over every chain or one: counts by stage and a page of cases with
+deadlines and windows. A household's case shows its household; a village's case (household None) its village."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from models.case import Status
 from models.cases import CASE, RECORD
-from models.chain import chain_named
+from models.chain import all_chains, chain_named
 from models.clock import days_left
 from models.engine import OBJECTION, WINDOW, WINDOW_CASE
 from models.household import Household
@@ -25,6 +26,7 @@ REGION = Region.__table__  # type: ignore[attr-defined]
 @dataclass(frozen=True)
 class CaseLine:
     case_id: int
+    chain: str  # the chain's name
     household: str
     head: str
     village: str
@@ -41,12 +43,14 @@ class Filters:
     region: str = ""  # code prefix: a township "430121101", or a full code
     stage: str | None = None
     status: str | None = None
-    chain: str = "HOUSEHOLD_EXIT"
+    chain: str | None = None  # a chain's code; None: every chain
     year: int | None = None
 
 
 def _where(query: Select[Any], filters: Filters) -> Select[Any]:
-    query = query.where(CASE.c.chain == filters.chain, CASE.c.village_code.startswith(filters.region))
+    query = query.where(CASE.c.village_code.startswith(filters.region))
+    if filters.chain:
+        query = query.where(CASE.c.chain == chain_named(filters.chain).code)
     if filters.stage:
         query = query.where(CASE.c.stage == filters.stage)
     if filters.status:
@@ -56,22 +60,22 @@ def _where(query: Select[Any], filters: Filters) -> Select[Any]:
     return query
 
 
-def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, int]]:
-    """(stage, status, count) in the chain's stage order."""
-    chain = chain_named(filters.chain)
+def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, str, int]]:
+    """(chain, stage, status, count) in the order chains are registered, then each chain's stage order."""
     rows = session.execute(
-        _where(select(CASE.c.stage, CASE.c.status, func.count()), filters).group_by(CASE.c.stage, CASE.c.status)
+        _where(select(CASE.c.chain, CASE.c.stage, CASE.c.status, func.count()), filters)
+        .group_by(CASE.c.chain, CASE.c.stage, CASE.c.status)
     ).tuples().all()
-    order = {s.code: i for i, s in enumerate(chain.stages)}
-    return sorted(((r[0], r[1], r[2]) for r in rows), key=lambda r: (order.get(r[0], 99), r[1]))
+    order = {(c.code, s.code): (i, j) for i, c in enumerate(all_chains()) for j, s in enumerate(c.stages)}
+    return sorted(((r[0], r[1], r[2], r[3]) for r in rows), key=lambda r: (*order.get((r[0], r[1]), (99, 99)), r[2]))
 
 
 def case_page(session: Session, filters: Filters, now: datetime, *, limit: int = 20, offset: int = 0) -> list[CaseLine]:
     """A page of cases, soonest due first, with days left in an open window and open objections."""
     query = _where(
         select(CASE.c.id, HOUSEHOLD.c.number, HOUSEHOLD.c.head_name, REGION.c.name, CASE.c.stage, CASE.c.status,
-               RECORD.c.due_at, RECORD.c.id)
-        .join(HOUSEHOLD, HOUSEHOLD.c.id == CASE.c.household_id)
+               RECORD.c.due_at, RECORD.c.id, CASE.c.chain)
+        .outerjoin(HOUSEHOLD, HOUSEHOLD.c.id == CASE.c.household_id)
         .join(REGION, REGION.c.code == CASE.c.village_code)
         .outerjoin(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.left_at.is_(None))),
         filters,
@@ -88,10 +92,10 @@ def case_page(session: Session, filters: Filters, now: datetime, *, limit: int =
             OBJECTION.c.case_id.in_([r[0] for r in rows]), OBJECTION.c.status == ObjectionStatus.OPEN
         ).group_by(OBJECTION.c.case_id)
     ).tuples().all())
-    chain = chain_named(filters.chain)
     return [
         CaseLine(
-            case_id=r[0], household=r[1], head=r[2], village=r[3], stage=chain.stage(r[4]).name, status=r[5],
+            case_id=r[0], chain=chain_named(r[8]).name, household=r[1] or "", head=r[2] or "", village=r[3],
+            stage=chain_named(r[8]).stage(r[4]).name, status=r[5],
             due_at=r[6], overdue=bool(r[6] and r[5] == Status.ACTIVE and r[6] <= now),
             window_days_left=days_left(ends[r[7]], now) if r[7] in ends else None,
             open_objections=objections.get(r[0], 0),

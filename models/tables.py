@@ -9,8 +9,11 @@ from models.publicity import Objection, Window, WindowCase
 from models.regions import Region
 from models.sampling import Sample, SampleCase
 from models.standards import Assessment
+from models.village_check import VillageCheck, VillageCheckHousehold
+from models.village_standards import VillageAssessment, VillageIndicatorScore
 
 __all__ = [
     "Actor", "Assessment", "AuditEvent", "AuditHead", "Case", "Document", "DocumentCase", "Household",
-    "Income", "Member", "Objection", "Region", "Sample", "SampleCase", "StageRecord", "Window", "WindowCase",
+    "Income", "Member", "Objection", "Region", "Sample", "SampleCase", "StageRecord", "VillageAssessment",
+    "VillageCheck", "VillageCheckHousehold", "VillageIndicatorScore", "Window", "WindowCase",
 ]
