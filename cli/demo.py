@@ -43,7 +43,8 @@ def say(when: str, text: str) -> None:
     console.print(f"[dim]{step:>2}.[/] [cyan]{cn_date(parse(when))}[/] {text}")
 
 
-def _prepare(out: Path) -> None:
+def prepare(out: Path) -> None:
+    """A fresh demo folder with its own database and documents, the schema migrated."""
     # The demo tells its own story; Prefect's per-task log lines would drown it.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if out.exists():
@@ -59,7 +60,7 @@ def run_demo(out_dir: str) -> None:
     """Build the township, play the year's round, write the documents and print the summary."""
     started = time.monotonic()
     out = Path(out_dir)
-    _prepare(out)
+    prepare(out)
     from flows.runtime import run_household_exit, run_sweep  # Prefect loads after its log level is set
     with session_scope() as session:
         area = build_area(session, townships=1, villages_per_township=13, households=116, people=333, year=YEAR)

@@ -5,6 +5,7 @@ Prefect is imported only inside the commands that run flows, so `tuopin status` 
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ audit_app = typer.Typer(help="The audit trail: every change, chained by hashes."
 app.add_typer(audit_app, name="audit")
 console = Console()
 CHAIN = "HOUSEHOLD_EXIT"  # the chain of cases that do not exist, so that the door names them
+
+# Each chain's demo: (module, function taking the output folder), imported only when it runs.
+DEMOS = {"HOUSEHOLD_EXIT": ("cli.demo", "run_demo"), "VILLAGE_EXIT": ("cli.demo_village", "run_village_exit_demo")}
 
 NowOption = Annotated[str | None, typer.Option("--now", help="Simulated time, e.g. 2026-11-02 or '2026-11-02 09:00'.")]
 ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered person acting.")]
@@ -237,10 +241,16 @@ def audit_verify() -> None:
 @app.command()
 def demo(
     out: Annotated[str, typer.Option(help="Folder for the demo's database and documents.")] = "out/demo",
+    chain: Annotated[str, typer.Option(help="Which chain (see `tuopin chains`).")] = "household-exit",
 ) -> None:
-    """Build seed 000's township and run the whole chain on a simulated clock."""
-    from cli.demo import run_demo
-
-    run_demo(out)
+    """Run a chain end to end on a simulated clock: by default seed 000's township through household exit."""
+    try:
+        code = chain_named(chain).code
+    except NotFound as error:
+        fail(error)
+    if code not in DEMOS:
+        fail(NotFound(f"{chain_named(code).name}尚无演示；有演示的流程：{'、'.join(DEMOS)}"))
+    module, function = DEMOS[code]
+    getattr(importlib.import_module(module), function)(out)
 
 

@@ -1,0 +1,55 @@
+"""`tuopin demo --chain`: each chain's demo end to end on the simulated clock, and a clear refusal otherwise."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import DEMOS, app
+from models.chain import all_chains
+from models.settings import get_settings
+
+runner = CliRunner(env={"COLUMNS": "250"})
+
+
+@pytest.fixture(autouse=True)
+def _html_only(monkeypatch: pytest.MonkeyPatch):
+    """The demo's PDF and DOCX copies are tested with the documents; HTML keeps this quick."""
+    monkeypatch.setenv("TUOPIN_PDF", "false")
+    monkeypatch.setenv("TUOPIN_DOCX", "false")
+    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_the_village_exit_demo_exits_two_villages_and_vetoes_the_one_above_2_percent(tmp_path: Path):
+    out = tmp_path / "village"
+    result = runner.invoke(app, ["demo", "--chain", "village-exit", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "综合贫困发生率2.01%" in result.output
+    with closing(sqlite3.connect(out / "tuopin.db")) as db:
+        states = dict(db.execute("SELECT status, count(*) FROM \"case\" WHERE chain = 'VILLAGE_EXIT' GROUP BY status"))
+        kinds = {kind for (kind,) in db.execute("SELECT kind FROM document WHERE chain = 'VILLAGE_EXIT'")}
+        paths = [Path(p) for (p,) in db.execute("SELECT path FROM document WHERE chain = 'VILLAGE_EXIT'")]
+    assert states == {"EXITED": 2, "REJECTED": 1}
+    assert kinds == {"village_approval_form", "village_exit_notice", "three_rates_summary",
+                     "village_exit_announcement"}
+    assert paths and all(p.is_file() and p.is_relative_to(out) for p in paths)
+
+
+def test_every_chain_named_in_demos_is_registered():
+    assert set(DEMOS) <= {c.code for c in all_chains()}
+
+
+def test_an_unknown_chain_is_refused_with_the_chains_that_exist(tmp_path: Path):
+    result = runner.invoke(app, ["demo", "--chain", "no-such-chain", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert "未执行：" in result.output and "没有流程“no-such-chain”" in result.output
+    assert "household-exit" in result.output and "village-exit" in result.output
+    assert not (tmp_path / "x").exists()
