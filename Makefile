@@ -14,7 +14,7 @@ export DO_NOT_TRACK := 1
 # HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back).
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test bench lint install system clean
+.PHONY: demo test bench lint install system clean serve
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
@@ -49,6 +49,12 @@ test: install
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends postgresql; \
 	fi
 	tools/with-postgres tools/pytest-split $(BIN)/python
+
+# A Prefect server on 127.0.0.1:$(PREFECT_PORT) and the deployments served against it (docs/server.md);
+# Ctrl-C stops both. The application database is TUOPIN_DATABASE_URL's (default: tuopin.db here).
+PREFECT_PORT ?= 4200
+serve: install
+	tools/serve $(BIN)/python $(PREFECT_PORT)
 
 bench: install
 	$(BIN)/python -m bench.household_exit

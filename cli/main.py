@@ -48,7 +48,7 @@ ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered p
 
 @app.callback()
 def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file path.")] = None) -> None:
-    """Choose the database (default: TUOPIN_DATABASE_URL or ./tuopin.db)."""
+    """Choose the database (default: TUOPIN_DATABASE_URL, else tuopin.db in the project folder)."""
     if db:
         os.environ["TUOPIN_DATABASE_URL"] = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
         get_settings.cache_clear()

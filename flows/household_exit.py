@@ -13,7 +13,7 @@ from prefect import flow
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
 from models.machine import LETTERS
 from tasks.documents import render_stage_documents
-from tasks.publicity import advance_released, close_windows, post_notices
+from tasks.publicity import close_windows, post_notices, release_by_township
 from tasks.sampling import draw_samples
 from tasks.scopes import pending_work, townships_in
 
@@ -32,7 +32,7 @@ def household_exit(region: str, year: int, now: str | None = None) -> dict[str, 
                 continue
             counts: dict[str, int] = {}
             if stage.window:
-                counts["advanced"] = advance_released(CODE, stage.code, scope, year, now)
+                counts["advanced"] = sum(r.cases for r in release_by_township(CODE, stage.code, scope, year, now))
                 counts["posted"] = post_notices(CODE, stage.code, scope, year, now)
             if stage.sampled:
                 counts["samples"] = draw_samples(CODE, stage.code, scope, year, now)

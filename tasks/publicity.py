@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from prefect import get_run_logger, task
 
 from models import machine
+from models.cases import load_rows
+from models.regions import Level, prefix
 from models.windows import close_due_windows
 from tasks.context import moment, work
 
@@ -30,11 +34,23 @@ def post_notices(chain: str, stage: str, scope: str, year: int, now: str | datet
     return posted
 
 
+@dataclass(frozen=True)
+class Released:
+    """Cases of one township and year that a window stage let move on."""
+
+    township: str
+    year: int
+    cases: int
+
+
 @task(retries=2, retry_delay_seconds=1)
-def advance_released(chain: str, stage: str, scope: str, year: int | None, now: str | datetime | None = None) -> int:
-    """Move on every case of a window stage whose window has closed with no open objection."""
+def release_by_township(chain: str, stage: str, scope: str, year: int | None,
+                        now: str | datetime | None = None) -> list[Released]:
+    """Move on the cases whose window closed with no open objection; what moved, by township and year."""
     with work() as (session, system):
         result = machine.release(session=session, chain=chain, stage=stage, scope=scope, year=year,
                                  now=moment(now), actor=system)
+        rows = load_rows(session, result.moved).values()
     get_run_logger().info("%s: %d moved on, %d still held", stage, len(result.moved), len(result.refused))
-    return len(result.moved)
+    counts = Counter((prefix(r.village_code, Level.TOWNSHIP).ljust(12, "0"), r.year) for r in rows)
+    return [Released(township, year, cases) for (township, year), cases in sorted(counts.items())]
