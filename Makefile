@@ -56,8 +56,10 @@ PREFECT_PORT ?= 4200
 serve: install
 	tools/serve $(BIN)/python $(PREFECT_PORT)
 
+# The load figure runs on a throwaway PostgreSQL, like the tests (the Debian package postgresql).
 bench: install
 	$(BIN)/python -m bench.household_exit
+	tools/with-postgres $(BIN)/python -m bench.load
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -204,6 +204,9 @@ def _write(
     session: Session, chain: Chain, stage: Stage, rows: Sequence[CaseRow], move: Move,
     actor_of: Mapping[int, Actor], now: datetime, reason: str, objection_id: int | None,
 ) -> None:
+    # In id order: two batches over the same cases then lock them in the same order, so one waits for the other
+    # and gets Conflict, where opposite orders would deadlock (PostgreSQL locks each row as it updates it).
+    rows = sorted(rows, key=lambda r: r.id)
     stays = move is Move.APPROVE and stage.window  # decided, waiting for its window
     target: Stage | None = None
     if move is Move.RETURN:

@@ -27,9 +27,15 @@ def flag_overdue(*, session: Session, now: datetime, actor: Actor, scope_prefix:
     ).all()
     if not found:
         return 0
-    session.execute(update(RECORD).where(RECORD.c.id.in_([r.id for r in found])).values(overdue_at=now))
+    # Only the visits this transaction flagged: since they were read, a concurrent sweep may have flagged some
+    # and a clerk may have decided some.
+    flagged = set(session.execute(
+        update(RECORD).where(RECORD.c.id.in_([r.id for r in found]), RECORD.c.overdue_at.is_(None),
+                             RECORD.c.left_at.is_(None), RECORD.c.decided_at.is_(None))
+        .values(overdue_at=now).returning(RECORD.c.id)
+    ).scalars())
     audit.append(session, [
         audit.Event(now, actor.name, "STAGE.OVERDUE", r.case_id, {"stage": r.stage, "due_at": r.due_at.isoformat()})
-        for r in found
+        for r in found if r.id in flagged
     ])
-    return len(found)
+    return len(flagged)

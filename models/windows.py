@@ -73,6 +73,10 @@ def close_due_windows(*, session: Session, now: datetime, actor: Actor, scope_pr
     ).scalars().all()
     if not due:
         return []
-    session.execute(update(WINDOW).where(WINDOW.c.id.in_(due), WINDOW.c.closed_at.is_(None)).values(closed_at=now))
-    audit.append(session, [audit.Event(now, actor.name, "WINDOW.CLOSE", None, {"window": w}) for w in due])
-    return list(due)
+    # Only the windows this transaction closed: a concurrent sweep may have closed some since they were read.
+    closed = sorted(session.execute(
+        update(WINDOW).where(WINDOW.c.id.in_(due), WINDOW.c.closed_at.is_(None)).values(closed_at=now)
+        .returning(WINDOW.c.id)
+    ).scalars())
+    audit.append(session, [audit.Event(now, actor.name, "WINDOW.CLOSE", None, {"window": w}) for w in closed])
+    return closed
