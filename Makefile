@@ -14,7 +14,7 @@ export DO_NOT_TRACK := 1
 # HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back).
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test bench lint install system clean serve
+.PHONY: demo test bench lint install system postgres clean serve
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
@@ -40,15 +40,17 @@ demo: install
 
 # The tests run on SQLite and on a throwaway PostgreSQL 15 (tools/with-postgres starts and removes it); the
 # server binaries come from the Debian package `postgresql` (PostgreSQL 15 on Debian 12), installed if missing.
-test: install
+test: install postgres
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	tools/with-postgres tools/pytest-split $(BIN)/python
+
+postgres:
 	@if [ ! -x "$${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]; then \
-	  echo "Installing the Debian package postgresql (PostgreSQL 15 server, for the tests; apt-get, needs root or sudo)"; \
+	  echo "Installing the Debian package postgresql (PostgreSQL 15 server, for tests and benchmark; apt-get, needs root or sudo)"; \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends postgresql; \
 	fi
-	tools/with-postgres tools/pytest-split $(BIN)/python
 
 # A Prefect server on 127.0.0.1:$(PREFECT_PORT) and the deployments served against it (docs/server.md);
 # Ctrl-C stops both. The application database is TUOPIN_DATABASE_URL's (default: tuopin.db here).
@@ -57,7 +59,7 @@ serve: install
 	tools/serve $(BIN)/python $(PREFECT_PORT)
 
 # The load figure runs on a throwaway PostgreSQL, like the tests (the Debian package postgresql).
-bench: install
+bench: install postgres
 	$(BIN)/python -m bench.household_exit
 	tools/with-postgres $(BIN)/python -m bench.load
 
