@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from cli.demo import console, prepare
-from models.case import STATUS_NAMES, Status
 from models.chains.village_exit import VILLAGE_EXIT
 from models.clock import cn_date
 from models.db import session_scope
@@ -37,7 +36,7 @@ def run_village_exit_demo(out_dir: str) -> None:
             table.add_column(header)
         for v in summary.villages:
             table.add_row(names.get(v.village_code, v.village_code), str(v.case_id), VILLAGE_EXIT.stage(v.stage).name,
-                          STATUS_NAMES[Status(v.status)], v.reason or "—")
+                          VILLAGE_EXIT.status_name(v.status), v.reason or "—")
         console.print(table)
         docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == VILLAGE_EXIT.code)
                                .group_by(col(Document.kind))).tuples().all()

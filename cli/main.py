@@ -9,20 +9,20 @@ import importlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from cli.common import ActorOption, NowOption, console, fail, moment
+from cli.importing import export_roster_file, import_file
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
 from models.case import Case
 from models.chain import all_chains, chain_named
 from models.checks import CheckInput, record_checks
-from models.clock import cn_date, parse, utcnow
+from models.clock import cn_date
 from models.db import session_scope, upgrade
 from models.engine import MOVE_NAMES, Move, transition
 from models.errors import InvalidInput, NotFound, TuopinError
@@ -36,14 +36,17 @@ from models.status import Filters, case_page, counts_by_stage
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-console = Console()
 CHAIN = "HOUSEHOLD_EXIT"  # the chain of cases that do not exist, so that the door names them
 
 # Each chain's demo: (module, function taking the output folder), imported only when it runs.
-DEMOS = {"HOUSEHOLD_EXIT": ("cli.demo", "run_demo"), "VILLAGE_EXIT": ("cli.demo_village", "run_village_exit_demo")}
+DEMOS = {
+    "HOUSEHOLD_EXIT": ("cli.demo", "run_demo"),
+    "VILLAGE_EXIT": ("cli.demo_village", "run_village_exit_demo"),
+    "EDGE_IDENTIFY": ("cli.demo_edge", "run_edge_identify_demo_cli"),
+    "MONITORING": ("cli.demo_monitoring", "run_monitoring_demo_cli"),
+    "RECTIFICATION": ("cli.demo_rectification", "run_rectification_demo_cli"),
+}
 
-NowOption = Annotated[str | None, typer.Option("--now", help="Simulated time, e.g. 2026-11-02 or '2026-11-02 09:00'.")]
-ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered person acting.")]
 
 
 @app.callback()
@@ -52,12 +55,6 @@ def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQ
     if db:
         os.environ["TUOPIN_DATABASE_URL"] = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
         get_settings.cache_clear()
-
-
-def fail(error: Exception) -> NoReturn:
-    """Print a domain error in Chinese and exit non-zero (nothing was written)."""
-    console.print(f"[bold red]未执行：[/]{error}")
-    raise typer.Exit(code=1)
 
 
 @contextmanager
@@ -73,19 +70,15 @@ def acting() -> Iterator[Session]:
             fail(error)
 
 
-def _now(now: str | None) -> datetime:
-    """The --now option read in office time, or the real time; a bad date stops the command."""
-    try:
-        return parse(now) if now else utcnow()
-    except ValueError as error:
-        fail(error)
-
-
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema."""
     upgrade()
     console.print(f"数据库已就绪：{get_settings().database_url}")
+
+
+app.command(name="import")(import_file)
+app.command(name="export-roster")(export_roster_file)
 
 
 @app.command()
@@ -113,7 +106,7 @@ def status(
     except NotFound as error:
         fail(error)
     filters = Filters(region=code_prefix(region), stage=stage, status=state, chain=code)
-    when = _now(now)
+    when = moment(now)
     with session_scope() as session:
         console.print(count_table(counts_by_stage(session, filters)))
         console.print(case_table(case_page(session, filters, when, limit=limit), when))
@@ -136,7 +129,7 @@ def decide(
             raise InvalidInput("决定", "案件", " ".join(map(str, case_ids)),
                                f"一次决定只能针对同一流程的案件，现涉及：{names}")
         result = transition(session=session, chain=chains.pop() if chains else CHAIN, stage=stage,
-                            case_ids=case_ids, move=move, actor=actor_named(session, actor), now=_now(now),
+                            case_ids=case_ids, move=move, actor=actor_named(session, actor), now=moment(now),
                             reason=reason)
     console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
@@ -159,7 +152,7 @@ def check(
     items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
     with acting() as session:
         result = record_checks(session=session, stage=stage, items=items, actor=actor_named(session, actor),
-                               now=_now(now))
+                               now=moment(now))
     a = result[0]
     console.print(f"人均纯收入{a.per_capita}元；结论：{'达标' if a.passed else '未达标：' + a.failures}")
 
@@ -175,7 +168,7 @@ def object_(
     """Record an objection raised during the case's publicity window."""
     with acting() as session:
         objection = raise_objection(session=session, case_id=case_id, raised_by=by, content=content,
-                                    now=_now(now), actor=actor_named(session, actor))
+                                    now=moment(now), actor=actor_named(session, actor))
     console.print(f"已登记异议{objection.id}（案件{case_id}），待核实处理")
 
 
@@ -190,7 +183,7 @@ def resolve(
     """Resolve an objection: dismissed (the case goes on) or upheld (the case goes back)."""
     with acting() as session:
         resolve_objection(session=session, objection_id=objection_id, upheld=uphold, resolution=resolution,
-                          now=_now(now), actor=actor_named(session, actor))
+                          now=moment(now), actor=actor_named(session, actor))
     console.print(f"异议{objection_id}：{'成立，案件已退回' if uphold else '不成立，案件继续办理'}")
 
 
@@ -201,7 +194,7 @@ def run(
     now: NowOption = None,
 ) -> None:
     """Run the household exit flow for a region: the machine's part of every stage."""
-    when = _now(now)  # a bad date stops here, before Prefect starts
+    when = moment(now)  # a bad date stops here, before Prefect starts
     with acting() as session:
         if not townships_under(session, region):
             raise NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码")
@@ -215,7 +208,7 @@ def run(
 @app.command()
 def sweep(now: NowOption = None) -> None:
     """Close due windows, release the cases they held, flag overdue stages."""
-    when = _now(now)  # a bad date stops here, before Prefect starts
+    when = moment(now)  # a bad date stops here, before Prefect starts
     from flows.runtime import run_sweep
 
     done = run_sweep(when.isoformat())

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from rich.table import Table
 
-from models.case import STATUS_NAMES, Status
 from models.chain import Chain, chain_named
 from models.clock import cn_date
 from models.status import CaseLine
@@ -28,7 +27,7 @@ def count_table(counts: Sequence[tuple[str, str, str, int]]) -> Table:
         table.add_column(header)
     for code, stage, status, count in counts:
         chain = chain_named(code)
-        table.add_row(chain.name, f"{chain.number(stage)}. {chain.stage(stage).name}", STATUS_NAMES[Status(status)],
+        table.add_row(chain.name, f"{chain.number(stage)}. {chain.stage(stage).name}", chain.status_name(status),
                       str(count))
     return table
 
@@ -41,7 +40,7 @@ def case_table(lines: Sequence[CaseLine], now: datetime) -> Table:
         due = cn_date(line.due_at) if line.due_at else "—"
         table.add_row(
             str(line.case_id), line.chain, line.household or "—", line.head, line.village, line.stage,
-            STATUS_NAMES[Status(line.status)],
+            line.status_name,
             f"[red]{due} 超期[/]" if line.overdue else due,
             f"{line.window_days_left}天" if line.window_days_left is not None else "—",
             str(line.open_objections or ""),

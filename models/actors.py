@@ -18,6 +18,9 @@ class Role(StrEnum):
     COUNTY_RECHECK_TEAM = "COUNTY_RECHECK_TEAM"
     COUNTY_GOVERNMENT = "COUNTY_GOVERNMENT"
     SYSTEM = "SYSTEM"
+    INDUSTRY_DEPARTMENT = "INDUSTRY_DEPARTMENT"  # 行业部门 (housing, education, health, water…), county level
+    # 整改责任单位 as its person in one village (扶贫专干, 驻村工作队, 帮扶责任人): reports a finding's fix (chain G)
+    RECTIFICATION_UNIT = "RECTIFICATION_UNIT"
 
 
 ROLE_NAMES = {
@@ -28,6 +31,8 @@ ROLE_NAMES = {
     Role.COUNTY_RECHECK_TEAM: "县级复核组",
     Role.COUNTY_GOVERNMENT: "县人民政府",
     Role.SYSTEM: "系统",
+    Role.INDUSTRY_DEPARTMENT: "行业部门",
+    Role.RECTIFICATION_UNIT: "整改责任单位",
 }
 
 ROLE_LEVEL = {
@@ -38,6 +43,8 @@ ROLE_LEVEL = {
     Role.COUNTY_RECHECK_TEAM: Level.COUNTY,
     Role.COUNTY_GOVERNMENT: Level.COUNTY,
     Role.SYSTEM: Level.PROVINCE,
+    Role.INDUSTRY_DEPARTMENT: Level.COUNTY,
+    Role.RECTIFICATION_UNIT: Level.VILLAGE,
 }
 
 SYSTEM_NAME = "系统"

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.actors import Role
+from models.case import STATUS_NAMES, Status
 from models.errors import NotFound
 from models.regions import Level
 
@@ -66,12 +67,17 @@ class Chain:
     name: str
     stages: tuple[Stage, ...]
     summary: str = ""  # one line for `tuopin chains`: who decides what, in the clerks' words
+    finished: str = "已退出"  # what a case that passed the last stage is called (已认定, 已销号...)
 
     def __post_init__(self) -> None:
         codes = [s.code for s in self.stages]
         assert len(set(codes)) == len(codes), f"duplicate stage in {self.code}"
         for stage in self.stages:
             assert stage.sends_back_to is None or stage.sends_back_to in codes, stage.code
+
+    def status_name(self, status: str) -> str:
+        """A case's status in words, with this chain's name for a finished case."""
+        return self.finished if status == Status.EXITED else STATUS_NAMES[Status(status)]
 
     @property
     def first(self) -> Stage:
@@ -115,6 +121,7 @@ def chain_named(code: str) -> Chain:
 
 
 def all_chains() -> list[Chain]:
-    import models.chains  # noqa: F401
+    """Every registered chain, in DOMAIN §4's order."""
+    from models.chains import ORDER
 
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda c: ORDER.index(c.code) if c.code in ORDER else len(ORDER))

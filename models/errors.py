@@ -2,6 +2,7 @@
 
 TuopinError
  ├── InvalidInput          bad data from a clerk or a file: names the record, field, value and rule
+ ├── ImportRefused         a roster file with problems, every row, column and reason (models/importing/problems.py)
  ├── NotFound              a record that does not exist (or is outside the actor's area)
  ├── TransitionRefused     the one door refused a move; carries the reason per case
  ├── Conflict              someone else changed the case first (optimistic lock)

@@ -37,6 +37,8 @@ class HouseholdBase(SQLModel):
     head_name: str
     phone: str = ""
     registered_poor: bool = True
+    minimum_allowance: bool = Field(default=False, description="低保户 (minimum living allowance)")
+    destitute: bool = Field(default=False, description="特困人员供养户 (五保户)")
 
 
 class Household(HouseholdBase, table=True):

@@ -25,6 +25,8 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
+from models.documents.edge_announcement import render_edge_announcement
+from models.documents.edge_notice import render_edge_notice
 from models.documents.village_exit_notice import render_village_exit_notice
 from models.engine import WINDOW, Move, Result, apply
 from models.regions import Level, prefix
@@ -43,6 +45,8 @@ WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "county_announcement": render_county_announcement,
     "village_exit_notice": render_village_exit_notice,
     "village_exit_announcement": render_village_exit_notice,
+    "edge_notice": render_edge_notice,
+    "edge_announcement": render_edge_announcement,
 }
 
 

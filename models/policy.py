@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -120,6 +121,9 @@ class Policy:
     # Stage time limits in working days on the holiday calendar (DOMAIN §5), instead of calendar days.
     deadline_workdays: dict[str, int] = field(default_factory=dict)
     village_exit: VillageExit | None = None  # None: this province and year set no village exit standard
+    edge_household: EdgeHousehold | None = None  # None: this province and year set no edge household standard
+    monitoring: Monitoring | None = None  # None: this province and year set no monitoring campaign defaults
+    rectification: Rectification | None = None  # None: this province and year set no rectification campaign
 
 
 def _village_exit(raw: object, where: str) -> VillageExit | None:
@@ -187,8 +191,13 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
             int(masking["phone_keep_end"]),
         ),
         public_columns=PublicColumns(bool(public.get("show_id", False)), bool(public.get("show_phone", False))),
-        deadline_workdays={str(k): int(v) for k, v in workdays.items()},
+        deadline_workdays={**{str(k): int(v) for k, v in workdays.items()},
+                           **_rectification_workdays(raw.get("rectification"), deadlines, workdays)},
         village_exit=_village_exit(raw.get("village_exit"), f"{province}/{year}.toml"),
+        edge_household=_edge_household(raw.get("edge_household"), _threshold(exit_income),
+                                       f"{province}/{year}.toml"),
+        monitoring=_monitoring(raw.get("monitoring"), f"{province}/{year}.toml"),
+        rectification=_rectification(raw.get("rectification"), f"{province}/{year}.toml"),
     )
 
 
@@ -204,3 +213,117 @@ def _load(policy_dir: Path, province: str, year: int) -> Policy:
 def policy_for(region_code: str, year: int) -> Policy:
     """The policy in force for a region (by its province) in a year."""
     return _load(get_settings().policy_dir, region_code[:2], year)
+
+
+# Household flags that keep a household off the edge list (seed 002: 低保户、特困人员等群体暂不列入), by field name.
+EDGE_EXCLUSION_NAMES = {"minimum_allowance": "低保户", "destitute": "特困人员", "registered_poor": "建档立卡贫困户"}
+
+
+@dataclass(frozen=True)
+class EdgeHousehold:
+    """Edge household 贫困边缘户 (seed 002): per-capita net income in the band, and the households excluded."""
+
+    lower: Threshold  # 高于建档立卡贫困户标准: strictly above the poverty line
+    upper: Threshold  # 未达到4000元: strictly below
+    excluded: tuple[str, ...]  # keys of EDGE_EXCLUSION_NAMES
+
+
+def _edge_household(raw: object, poverty_line: Threshold, where: str) -> EdgeHousehold | None:
+    """The [edge_household] section; its lower bound is the poverty line ([exit_income]) unless it sets its own."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    excluded = tuple(str(flag) for flag in raw.get("excluded", ("minimum_allowance", "destitute")))
+    for flag in excluded:
+        if flag not in EDGE_EXCLUSION_NAMES:
+            raise InvalidInput(where, "edge_household.excluded", flag,
+                               f"只能是{'、'.join(f'{k}（{v}）' for k, v in EDGE_EXCLUSION_NAMES.items())}之一")
+    lower = _threshold(raw["lower"]) if "lower" in raw else poverty_line
+    return EdgeHousehold(lower=lower, upper=_threshold(raw["upper"]), excluded=excluded)
+
+
+@dataclass(frozen=True)
+class PhaseDefault:
+    """One dated phase of the yearly monitoring campaign (seed 003), as month and day; a campaign may move it."""
+
+    code: str
+    name: str
+    start: tuple[int, int]  # (month, day), inclusive
+    end: tuple[int, int]  # (month, day), inclusive
+    monthly: bool  # the monthly dynamic monitoring rounds are held in this phase
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """防止返贫监测和帮扶 (seed 003): the campaign's default phases, and the industry department of each guarantee."""
+
+    phases: tuple[PhaseDefault, ...]
+    departments: dict[str, str]  # guarantee code (models.standards.GUARANTEES) → department, without the county
+
+
+def _month_day(raw: object, where: str, field_name: str) -> tuple[int, int]:
+    text = str(raw)
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        date(2024, month, day)  # a leap year, so 02-29 is a valid default
+    except ValueError as exc:
+        raise InvalidInput(where, field_name, text, "应为“月-日”，例如 03-20") from exc
+    return month, day
+
+
+def _monitoring(raw: object, where: str) -> Monitoring | None:
+    """The [monitoring] section: phases in order, each with its dates; a department for guarantees."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    phases = raw["phases"]
+    departments = raw["departments"]
+    assert isinstance(phases, list) and isinstance(departments, dict)
+    found = tuple(
+        PhaseDefault(str(p["code"]), str(p["name"]), _month_day(p["start"], where, f"monitoring.phases.{p['code']}"),
+                     _month_day(p["end"], where, f"monitoring.phases.{p['code']}"), bool(p.get("monthly", False)))
+        for p in phases
+    )
+    if len({p.code for p in found}) != len(found):
+        raise InvalidInput(where, "monitoring.phases", len(found), "阶段代码不能重复")
+    return Monitoring(found, {str(k): str(v) for k, v in departments.items()})
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """大排查大整改 (seeds 000, 001; DOMAIN §4 G): the campaign's checklist file, and the defaults of an item that
+    sets no due date or no responsible unit of its own."""
+
+    checklist: str  # file name beside this year's policy file, e.g. rectification-2026.toml
+    default_due_workdays: int  # working days from the finding, where the checklist gives no date
+    default_unit: str  # where the checklist names no responsible unit
+    stage_workdays: dict[str, int]  # RECT_* stage time limits in working days (merged into deadline_workdays)
+
+
+def _rectification(raw: object, where: str) -> Rectification | None:
+    """The [rectification] section; its time limits are whole working days, at least 1."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    stages = raw.get("deadline_workdays", {})
+    assert isinstance(stages, dict)
+    days = int(raw["default_due_workdays"])
+    if days < 1:
+        raise InvalidInput(where, "rectification.default_due_workdays", days, "整改时限须至少1个工作日")
+    for code, value in stages.items():
+        if not str(code).startswith("RECT_") or int(value) < 1:
+            raise InvalidInput(where, f"rectification.deadline_workdays.{code}", value,
+                               "只能为RECT_开头的整改环节设定至少1个工作日的时限")
+    return Rectification(str(raw["checklist"]), days, str(raw["default_unit"]),
+                         {str(k): int(v) for k, v in stages.items()})
+
+
+def _rectification_workdays(raw: object, deadlines: dict[str, object], workdays: dict[str, object]) -> dict[str, int]:
+    """The rectification stages' working-day limits, for the policy's deadline_workdays; none set twice."""
+    if not isinstance(raw, dict):
+        return {}
+    stages = raw.get("deadline_workdays", {})
+    assert isinstance(stages, dict)
+    for code in sorted(set(stages) & (set(deadlines) | set(workdays))):
+        raise InvalidInput("rectification.deadline_workdays", "环节", code, "该环节的时限已在其他位置设定")
+    return {str(k): int(v) for k, v in stages.items()}

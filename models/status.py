@@ -32,6 +32,7 @@ class CaseLine:
     village: str
     stage: str
     status: str
+    status_name: str  # in words, with the chain's name for a finished case
     due_at: datetime | None
     overdue: bool
     window_days_left: int | None
@@ -95,7 +96,7 @@ def case_page(session: Session, filters: Filters, now: datetime, *, limit: int =
     return [
         CaseLine(
             case_id=r[0], chain=chain_named(r[8]).name, household=r[1] or "", head=r[2] or "", village=r[3],
-            stage=chain_named(r[8]).stage(r[4]).name, status=r[5],
+            stage=chain_named(r[8]).stage(r[4]).name, status=r[5], status_name=chain_named(r[8]).status_name(r[5]),
             due_at=r[6], overdue=bool(r[6] and r[5] == Status.ACTIVE and r[6] <= now),
             window_days_left=days_left(ends[r[7]], now) if r[7] in ends else None,
             open_objections=objections.get(r[0], 0),

@@ -5,7 +5,16 @@ from models.audit import AuditEvent, AuditHead
 from models.case import Case, StageRecord
 from models.document import Document, DocumentCase
 from models.household import Household, Income, Member
+from models.monitoring import (
+    MonitoringAssignment,
+    MonitoringCampaign,
+    MonitoringObservation,
+    MonitoringPhase,
+    MonitoringRound,
+    MonitoringWarning,
+)
 from models.publicity import Objection, Window, WindowCase
+from models.rectification import RectificationFinding, RectificationFix, RectificationItem
 from models.regions import Region
 from models.sampling import Sample, SampleCase
 from models.standards import Assessment
@@ -16,4 +25,7 @@ __all__ = [
     "Actor", "Assessment", "AuditEvent", "AuditHead", "Case", "Document", "DocumentCase", "Household",
     "Income", "Member", "Objection", "Region", "Sample", "SampleCase", "StageRecord", "VillageAssessment",
     "VillageCheck", "VillageCheckHousehold", "VillageIndicatorScore", "Window", "WindowCase",
+    "MonitoringAssignment", "MonitoringCampaign", "MonitoringObservation", "MonitoringPhase", "MonitoringRound",
+    "MonitoringWarning",
+    "RectificationFinding", "RectificationFix", "RectificationItem",
 ]

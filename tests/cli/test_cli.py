@@ -83,6 +83,7 @@ def test_chains_lists_every_registered_chain_with_its_summary():
     assert registered and "HOUSEHOLD_EXIT" in {c.code for c in registered}
     for chain in registered:
         assert chain.summary, chain.code
+        assert chain.status_name("EXITED") == chain.finished and chain.status_name("ACTIVE") == "办理中"
         assert chain.code in result.output and chain.name in result.output
         assert re.search(rf"{chain.code}\s*│\s*{chain.name}\s*│\s*{len(chain.stages)}\s*│", result.output)
 

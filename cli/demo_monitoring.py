@@ -1,0 +1,70 @@
+"""The monitoring and assistance demo: a township's yearly campaign with the seed's phases, monthly rounds, three
+warnings handed to industry departments with a working-day limit across the National Day holiday, one close-out on
+time, one overdue and flagged by the sweep, one returned at verification, all closed out in the end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from cli.demo import console, prepare
+from models.case import Status
+from models.chains.monitoring import MONITORING
+from models.clock import cn_date
+from models.db import session_scope
+from models.document import Document
+from models.monitoring_demo import run_monitoring_demo
+from models.render import cn_period
+from models.settings import get_settings
+
+CLOSED = {Status.EXITED: "已销号", Status.REJECTED: "不予确定", Status.ACTIVE: "办理中"}
+
+
+def run_monitoring_demo_cli(out_dir: str) -> None:
+    """Build the township, run its monitoring year, print the phases, refusals, assignments and outcomes."""
+    started = time.monotonic()
+    out = Path(out_dir)
+    prepare(out)
+    with session_scope() as session:
+        console.rule("[bold]tuopin 演示：防止返贫监测和帮扶（月度动态监测、交办行业部门、工作日时限、销号）")
+        summary = run_monitoring_demo(session=session)
+        session.commit()
+        phases = Table(title="年度监测工作阶段")
+        for header in ("阶段", "起止日期"):
+            phases.add_column(header)
+        for name, first, last in summary.phases:
+            phases.add_row(name, cn_period(first, last))
+        console.print(phases)
+        console.print(f"月度动态监测{summary.rounds}次，标注预警{summary.warnings}项")
+        for refusal in summary.refusals:
+            console.print(f"[yellow]{cn_date(refusal.when)} {refusal.what}，被拒绝：[/]{refusal.reason}")
+        for case_id, reason in summary.returned:
+            console.print(f"[yellow]案件{case_id}退回行业部门：[/]{reason}")
+        console.print(f"超期巡检：10月19日23:00标记{summary.overdue_at_due}件；"
+                      f"10月20日00:05标记{summary.overdue_flagged}件"
+                      f"（案件{'、'.join(map(str, summary.overdue_cases))}）")
+        table = Table(title="交办行业部门及销号（时限按工作日，国庆假期不计，10月10日调休上班计入）")
+        for header in ("案件", "户主", "缺项", "责任部门", "交办日期", "时限", "办结期限", "申请销号", "是否按期"):
+            table.add_column(header)
+        for a in summary.assignments:
+            table.add_row(str(a.case_id), a.head, a.guarantee, a.department, cn_date(a.assigned_on),
+                          f"{a.workdays}个工作日", cn_date(a.due_on),
+                          cn_date(a.requested_on) if a.requested_on else "—", a.timeliness)
+        console.print(table)
+        outcomes = Table(title=f"汇总：预警案件办理结果（截至{cn_date(summary.finished_at)}）")
+        for header in ("案件", "户主", "环节", "状态"):
+            outcomes.add_column(header)
+        for c in summary.cases:
+            outcomes.add_row(str(c.case_id), c.head, MONITORING.stage(c.stage).name, CLOSED[Status(c.status)])
+        console.print(outcomes)
+        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == MONITORING.code)
+                               .group_by(col(Document.kind))).tuples().all()
+    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
+    console.print(f"数据库：{get_settings().database_url}")
+    console.print(f"文书目录：{get_settings().output_dir}")
+    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain monitoring")
+    console.print(f"用时 {time.monotonic() - started:.1f} 秒")

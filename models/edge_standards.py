@@ -1,0 +1,110 @@
+"""The edge household standard 贫困边缘户 (seed 002): per-capita net income in the band above the poverty line and
+below the edge line, with 低保户 and 特困人员 (and registered poor households) kept off the list, each with its reason.
+
+The income is the household's yearly income record, computed exactly as the household exit check computes it
+(models/standards.py); the comparison is made on the unrounded amount, read as DOMAIN §3 says: 高于 the poverty
+line is strictly above it, 未达到4000元 is strictly below 4000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.chain import CaseRow
+from models.household import Household, Income, Member
+from models.policy import EDGE_EXCLUSION_NAMES, EdgeHousehold, policy_for
+from models.standards import per_capita_net_income, round_yuan
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a household may be listed as an edge household in a year, and every reason it may not."""
+
+    household_id: int
+    per_capita: Decimal | None
+    reasons: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason(self) -> str:
+        return "；".join(self.reasons)
+
+
+def standard_for(region_code: str, year: int) -> EdgeHousehold | None:
+    """The edge household standard of a region's province in a year; None where the policy sets none."""
+    return policy_for(region_code, year).edge_household
+
+
+def band(standard: EdgeHousehold) -> str:
+    """The income band in words: 超过3326元且低于4000元."""
+    return f"{standard.lower.describe('元')}且{standard.upper.describe('元')}"
+
+
+def judge_edge(*, standard: EdgeHousehold, flags: dict[str, bool], per_capita: Decimal | None,
+               missing_income: str = "") -> tuple[str, ...]:
+    """Every reason a household fails the standard: its excluding statuses first, then the income band."""
+    reasons = [f"属{EDGE_EXCLUSION_NAMES[flag]}，按规定暂不列入贫困边缘户"
+               for flag in standard.excluded if flags.get(flag)]
+    if per_capita is None:
+        reasons.append(missing_income)
+    else:
+        shown = round_yuan(per_capita)
+        if not standard.lower.met_by(per_capita):
+            reasons.append(f"人均纯收入{shown}元，不符合下限“{standard.lower.describe('元')}”（建档立卡贫困户标准）")
+        if not standard.upper.met_by(per_capita):
+            reasons.append(f"人均纯收入{shown}元，不符合上限“{standard.upper.describe('元')}”")
+    return tuple(reasons)
+
+
+def eligibility(session: Session, household_ids: Sequence[int], year: int) -> dict[int, Eligibility]:
+    """The verdict of each household on its income record of `year`, under its province's standard."""
+    ids = list(dict.fromkeys(household_ids))
+    if not ids:
+        return {}
+    households = {h.id: h for h in session.exec(select(Household).where(col(Household.id).in_(ids)))}
+    incomes = {i.household_id: i for i in session.exec(
+        select(Income).where(col(Income.household_id).in_(ids), col(Income.year) == year))}
+    residents = dict(session.execute(
+        select(col(Member.household_id), func.count(col(Member.id)))
+        .where(col(Member.household_id).in_(ids), col(Member.resident).is_(True)).group_by(col(Member.household_id))
+    ).tuples().all())
+    found: dict[int, Eligibility] = {}
+    for household_id in ids:
+        household = households.get(household_id)
+        if household is None:
+            found[household_id] = Eligibility(household_id, None, (f"户ID{household_id}不存在",))
+            continue
+        standard = standard_for(household.village_code, year)
+        if standard is None:
+            found[household_id] = Eligibility(household_id, None, (f"{year}年度政策未设定贫困边缘户识别标准",))
+            continue
+        income, people = incomes.get(household_id), residents.get(household_id, 0)
+        per_capita = per_capita_net_income(income, people) if income is not None and people > 0 else None
+        missing = f"尚无{year}年度收入记录，无法计算人均纯收入" if income is None else "无常住人口，无法计算人均纯收入"
+        flags = {flag: bool(getattr(household, flag)) for flag in EDGE_EXCLUSION_NAMES}
+        reasons = judge_edge(standard=standard, flags=flags, per_capita=per_capita, missing_income=missing)
+        found[household_id] = Eligibility(household_id, per_capita, reasons)
+    return found
+
+
+def edge_standard_met(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
+    """Guard: the household of each case meets the edge household standard in the case's year."""
+    reasons: dict[int, str] = {}
+    for year in sorted({r.year for r in rows}):
+        of_year = [r for r in rows if r.year == year]
+        verdicts = eligibility(session, [r.household_id for r in of_year if r.household_id is not None], year)
+        for row in of_year:
+            verdict = verdicts.get(row.household_id) if row.household_id is not None else None
+            if verdict is None:
+                reasons[row.id] = "案件没有对应的农户"
+            elif not verdict.passed:
+                reasons[row.id] = f"不符合贫困边缘户识别标准：{verdict.reason}"
+    return reasons
