@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from models import audit
@@ -50,6 +50,22 @@ def open_case_rows(session: Session, chain: str, year: int | None, stage: str, s
         query = query.where(CASE.c.year == year)
     ids = session.execute(query.order_by(CASE.c.id)).scalars().all()
     return list(load_rows(session, ids).values())
+
+
+def hold_scope(session: Session, chain: str, year: int, scope_prefix: str) -> None:
+    """Lock the chain's cases of the year in the scope until the transaction ends, in id order.
+
+    The machine's steps (post notices, draw samples, render letters) first read what is still to do, then do it.
+    Two runs over the same scope at once would both read "not done yet" and both do it; holding the scope first
+    makes the second wait for the first to commit, and what it reads afterwards includes what the first did.
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: a write that changes nothing takes the database's write lock
+    (its reads see the newest commit once the transaction holds that lock).
+    """
+    where = (CASE.c.chain == chain, CASE.c.year == year, CASE.c.village_code.startswith(scope_prefix))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(CASE).where(*where).values(version=CASE.c.version))
+    else:
+        session.execute(select(CASE.c.id).where(*where).order_by(CASE.c.id).with_for_update())
 
 
 def due_at(policy: Policy, stage: Stage, opened: datetime) -> datetime | None:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from models.actors import Actor
 from models.case import Outcome, Status
-from models.cases import CASE, RECORD, open_case_rows
+from models.cases import CASE, RECORD, hold_scope, open_case_rows
 from models.chain import chain_named
 from models.document import Document, DocumentCase
 from models.documents import (
@@ -55,6 +55,7 @@ def post_notices(*, session: Session, chain: str, stage: str, scope: str, year: 
     """Open one window per region of the stage's window level for the cases ready to be posted."""
     the_stage = chain_named(chain).stage(stage)
     assert the_stage.window_scope is not None
+    hold_scope(session, chain, year, scope)
     groups: dict[str, list[int]] = defaultdict(list)
     for row in awaiting_window(session, open_case_rows(session, chain, year, stage, scope)):
         groups[prefix(row.village_code, the_stage.window_scope).ljust(12, "0")].append(row.id)
@@ -76,6 +77,7 @@ def release(*, session: Session, chain: str, stage: str, scope: str, year: int |
 def draw_samples(*, session: Session, chain: str, stage: str, scope: str, year: int, now: datetime,
                  actor: Actor) -> int:
     """Draw a sample in every village of the scope with cases newly at the stage; returns how many."""
+    hold_scope(session, chain, year, scope)
     villages = sorted({r.village_code for r in open_case_rows(session, chain, year, stage, scope)})
     drawn = [draw_for_village(session=session, chain=chain, year=year, stage=stage, village_code=v, now=now,
                               actor_name=actor.name) for v in villages]
@@ -125,6 +127,7 @@ def render_ready_documents(*, session: Session, chain: str, stage: str, scope: s
                            now: datetime) -> int:
     """Render the request letters and spot-check forms of the stage whose inputs are complete."""
     kinds = chain_named(chain).stage(stage).documents
+    hold_scope(session, chain, year, scope)
     rendered = 0
     if "township_request" in kinds:
         for (township, signer), case_ids in sorted(_request_batches(session, chain, year, scope).items()):

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.chain import chain_named
+from models.chains.household_exit import HOUSEHOLD_EXIT
 from models.clock import days_left, last_day, parse
 from models.errors import InvalidInput
 from models.policy import parse_policy
@@ -197,8 +198,9 @@ def test_a_stage_limit_in_working_days_sets_the_due_date() -> None:
 
 def test_the_household_exit_policy_keeps_calendar_days_and_one_table_per_stage() -> None:
     raw = _policy_raw()
-    assert parse_policy(raw, "43", 2026).deadline_workdays == {}
-    raw["deadline_workdays"] = {"HOME_CHECK": 10}
+    workdays = parse_policy(raw, "43", 2026).deadline_workdays
+    assert workdays and not set(workdays) & {s.code for s in HOUSEHOLD_EXIT.stages}  # chain A: calendar days
+    raw["deadline_workdays"] = {**raw["deadline_workdays"], "HOME_CHECK": 10}
     with pytest.raises(InvalidInput, match="HOME_CHECK"):
         parse_policy(raw, "43", 2026)
 
