@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Annotated, NoReturn
 
@@ -28,3 +29,11 @@ def moment(now: str | None) -> datetime:
         return parse(now) if now else utcnow()
     except ValueError as error:
         fail(error)
+
+
+def local_prefect() -> None:
+    """Before a command starts Prefect's local (ephemeral) API: keep the task-run recorder off. tuopin's record is
+    its own database; the recorder only fills Prefect's UI and, stopped at the end of a short process, prints
+    tracebacks of the events it was still flushing. A configured Prefect server (PREFECT_API_URL) is left alone."""
+    if not os.environ.get("PREFECT_API_URL"):
+        os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")

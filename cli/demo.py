@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from cli.common import local_prefect
 from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.cases import open_cases
@@ -47,6 +48,7 @@ def prepare(out: Path) -> None:
     """A fresh demo folder with its own database and documents, the schema migrated."""
     # The demo tells its own story; Prefect's per-task log lines would drown it.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    local_prefect()
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)

@@ -15,7 +15,7 @@ import typer
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from cli.common import ActorOption, NowOption, console, fail, moment
+from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
@@ -199,6 +199,7 @@ def run(
         if not townships_under(session, region):
             raise NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码")
         policy_for(region, year)
+    local_prefect()
     from flows.runtime import run_household_exit
 
     done = run_household_exit(region, year, when.isoformat())
@@ -209,6 +210,7 @@ def run(
 def sweep(now: NowOption = None) -> None:
     """Close due windows, release the cases they held, flag overdue stages."""
     when = moment(now)  # a bad date stops here, before Prefect starts
+    local_prefect()
     from flows.runtime import run_sweep
 
     done = run_sweep(when.isoformat())

@@ -97,11 +97,36 @@ def test_the_foot_closes_the_last_page_at_the_bottom_of_the_type_area(printed, k
 
 
 def test_the_letter_is_set_in_lines_of_28_characters_about_22_to_a_page(printed):
+    letter = [page for page in printed["township_request"] if page.width < page.height]  # the portrait pages
+    full = [w for page in letter for w in page.words if re.fullmatch(r"[\u3000-\u9fff\uff00-\uffef]{20,}", w.text)]
+    width = (156 * MM) / 28  # a character's advance: 16 pt less the quarter point of letter-spacing
+    filled = 0
+    for line in full:  # a first line of a paragraph starts two characters in
+        total = len(line.text) + round((line.left - letter[0].type_area[0]) / width)
+        assert total <= 28, line
+        if line.right == pytest.approx(letter[0].type_area[1], abs=2):  # a line that reaches the right edge
+            assert total == 28, line
+            filled += 1
+        # A line may end a character early where a quotation mark may not begin or end a line (禁则).
+    assert filled >= 2
+    # Body lines starting at the type area's left edge sit on a grid of 225 mm / 22: the distances between them
+    # are whole multiples of the pitch.
+    first = letter[0]
+    addressee = next(w for w in first.words if w.text == "长沙县人民政府：")
+    left = first.type_area[0]
+    tops = sorted(w.top for w in first.words if abs(w.left - left) < 1 and w.top > addressee.top)
+    pitch = 225 * MM / 22
+    steps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+    assert len(steps) >= 3 and min(steps) == pytest.approx(pitch, abs=0.3), steps
+    assert all(abs(d - round(d / pitch) * pitch) < 0.3 * round(d / pitch) for d in steps), steps
+
+
+def test_the_number_the_signer_and_the_signature_each_keep_to_one_line(printed):
+    """Flex lines of the header and the signature never wrap inside a name or a number."""
     first = printed["township_request"][0]
-    lines = [w for w in first.words if w.text.startswith("按照贫困户退出") or w.text.startswith("基本医疗")]
-    assert len(lines) == 2
-    full = [w for w in first.words if re.fullmatch(r"[\u3000-\u9fff\uff00-\uffef]{20,}", w.text)]
-    assert full and all(len(w.text) == 28 for w in full), [w.text for w in full]
-    tops = sorted({round(w.top, 1) for w in first.words if w.top > lines[0].top - 1 and w.bottom < first.type_area[2]})
-    pitch = [b - a for a, b in zip(tops, tops[1:], strict=False)]
-    assert pitch and all(p == pytest.approx(225 * MM / 22, abs=0.3) for p in pitch)
+    number = next(w for w in first.words if w.text.startswith("示镇政"))
+    assert re.fullmatch(r"示镇政〔2026〕[1-9]\d*号", number.text)
+    signer = next(w for w in first.words if w.text.startswith("签发人"))
+    assert signer.text == "签发人：王建国" and abs(signer.top - number.top) < 1
+    words = [w.text for page in printed["township_request"] for w in page.words]
+    assert "示范镇人民政府" in words and "2026年11月21日" in words
