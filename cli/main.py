@@ -43,6 +43,8 @@ DEMOS = {
     "HOUSEHOLD_EXIT": ("cli.demo", "run_demo"),
     "VILLAGE_EXIT": ("cli.demo_village", "run_village_exit_demo"),
     "EDGE_IDENTIFY": ("cli.demo_edge", "run_edge_identify_demo_cli"),
+    "KEY_VILLAGE": ("cli.demo_key_village", "run_key_village_demo_cli"),
+    "RELATIVE_IDENTIFY": ("cli.demo_relative", "run_relative_identify_demo_cli"),
     "MONITORING": ("cli.demo_monitoring", "run_monitoring_demo_cli"),
     "RECTIFICATION": ("cli.demo_rectification", "run_rectification_demo_cli"),
 }

@@ -21,6 +21,8 @@ class Role(StrEnum):
     INDUSTRY_DEPARTMENT = "INDUSTRY_DEPARTMENT"  # 行业部门 (housing, education, health, water…), county level
     # 整改责任单位 as its person in one village (扶贫专干, 驻村工作队, 帮扶责任人): reports a finding's fix (chain G)
     RECTIFICATION_UNIT = "RECTIFICATION_UNIT"
+    PROVINCE_POVERTY_OFFICE = "PROVINCE_POVERTY_OFFICE"  # 省扶贫办 (with the statistics bureau; the leading group)
+    CITY_CHECK_TEAM = "CITY_CHECK_TEAM"  # 地级市扶贫办会同统计等部门: the city's spot-check team
 
 
 ROLE_NAMES = {
@@ -33,6 +35,8 @@ ROLE_NAMES = {
     Role.SYSTEM: "系统",
     Role.INDUSTRY_DEPARTMENT: "行业部门",
     Role.RECTIFICATION_UNIT: "整改责任单位",
+    Role.CITY_CHECK_TEAM: "市级抽查组",
+    Role.PROVINCE_POVERTY_OFFICE: "省级扶贫部门",
 }
 
 ROLE_LEVEL = {
@@ -45,6 +49,8 @@ ROLE_LEVEL = {
     Role.SYSTEM: Level.PROVINCE,
     Role.INDUSTRY_DEPARTMENT: Level.COUNTY,
     Role.RECTIFICATION_UNIT: Level.VILLAGE,
+    Role.CITY_CHECK_TEAM: Level.CITY,
+    Role.PROVINCE_POVERTY_OFFICE: Level.PROVINCE,
 }
 
 SYSTEM_NAME = "系统"

@@ -39,6 +39,9 @@ class HouseholdBase(SQLModel):
     registered_poor: bool = True
     minimum_allowance: bool = Field(default=False, description="低保户 (minimum living allowance)")
     destitute: bool = Field(default=False, description="特困人员供养户 (五保户)")
+    house_type: str = Field(default="", description="住房类型, e.g. 泥砖房, 茅草房, 砖混房")
+    disabled_member: bool = Field(default=False, description="家庭成员有残疾人")
+    ill_member: bool = Field(default=False, description="家庭成员有长年患重病的")
 
 
 class Household(HouseholdBase, table=True):

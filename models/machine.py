@@ -27,6 +27,10 @@ from models.documents import (
 )
 from models.documents.edge_announcement import render_edge_announcement
 from models.documents.edge_notice import render_edge_notice
+from models.documents.home_check_form import ready_batches as home_check_batches
+from models.documents.home_check_form import render_home_check_form
+from models.documents.key_village_notice import render_key_village_notice
+from models.documents.relative_notice import render_relative_notice
 from models.documents.village_exit_notice import render_village_exit_notice
 from models.engine import WINDOW, Move, Result, apply
 from models.regions import Level, prefix
@@ -39,7 +43,7 @@ LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 SAMPLE = Sample.__table__  # type: ignore[attr-defined]
 SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {"township_request", "recheck_form"}
+LETTERS = {"home_check_form", "township_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -47,6 +51,8 @@ WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_exit_announcement": render_village_exit_notice,
     "edge_notice": render_edge_notice,
     "edge_announcement": render_edge_announcement,
+    "key_village_notice": render_key_village_notice,
+    "relative_notice": render_relative_notice,
 }
 
 
@@ -129,6 +135,10 @@ def render_ready_documents(*, session: Session, chain: str, stage: str, scope: s
     kinds = chain_named(chain).stage(stage).documents
     hold_scope(session, chain, year, scope)
     rendered = 0
+    if "home_check_form" in kinds:
+        for village, case_ids in sorted(home_check_batches(session, chain, year, scope).items()):
+            render_home_check_form(session, chain=chain, village_code=village, year=year, case_ids=case_ids, now=now)
+            rendered += 1
     if "township_request" in kinds:
         for (township, signer), case_ids in sorted(_request_batches(session, chain, year, scope).items()):
             render_township_request(session, township_code=township, chain=chain, year=year, case_ids=case_ids,
@@ -159,7 +169,8 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
     for stage in chain_named(chain).stages:
         if (stage.window or stage.sampled) and active.get(stage.code):
             todo.add(stage.code)
-        if ("township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
+        if ("home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
+                "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
                 "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):
             todo.add(stage.code)
     return todo

@@ -124,6 +124,8 @@ class Policy:
     edge_household: EdgeHousehold | None = None  # None: this province and year set no edge household standard
     monitoring: Monitoring | None = None  # None: this province and year set no monitoring campaign defaults
     rectification: Rectification | None = None  # None: this province and year set no rectification campaign
+    relative_poor: RelativePoor | None = None  # None: this province and year set no relative-poor standard
+    key_village: KeyVillage | None = None  # None: this province and year set no key-village application conditions
 
 
 def _village_exit(raw: object, where: str) -> VillageExit | None:
@@ -198,6 +200,8 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
                                        f"{province}/{year}.toml"),
         monitoring=_monitoring(raw.get("monitoring"), f"{province}/{year}.toml"),
         rectification=_rectification(raw.get("rectification"), f"{province}/{year}.toml"),
+        relative_poor=_relative_poor(raw.get("relative_poor"), f"{province}/{year}.toml"),
+        key_village=_key_village(raw.get("key_village")),
     )
 
 
@@ -327,3 +331,43 @@ def _rectification_workdays(raw: object, deadlines: dict[str, object], workdays:
     for code in sorted(set(stages) & (set(deadlines) | set(workdays))):
         raise InvalidInput("rectification.deadline_workdays", "环节", code, "该环节的时限已在其他位置设定")
     return {str(k): int(v) for k, v in stages.items()}
+
+
+@dataclass(frozen=True)
+class KeyVillage:
+    """重点帮扶村 (seed 004, Guangdong 双到): the condition a village must meet to apply."""
+
+    collective_income: Threshold  # village collective income a year, yuan
+
+
+def _key_village(raw: object) -> KeyVillage | None:
+    """The [key_village] section."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    return KeyVillage(collective_income=_threshold(raw["collective_income"]))
+
+
+@dataclass(frozen=True)
+class RelativePoor:
+    """Relative-poor household 相对贫困户 (seed 004, Guangdong 双到): the income line, the houses and members that go
+    first at equal conditions, and the city's random-sample check."""
+
+    income: Threshold  # 人均纯收入1500元以下: at most the line (以下 includes it)
+    priority_houses: tuple[str, ...]  # 泥砖房、茅草房
+    city_sample: Sampling
+
+
+def _relative_poor(raw: object, where: str) -> RelativePoor | None:
+    """The [relative_poor] section; the city sample's rate is a share between 0 and 1."""
+    if raw is None:
+        return None
+    assert isinstance(raw, dict)
+    sample = raw["city_sample"]
+    assert isinstance(sample, dict)
+    rate = Decimal(str(sample["rate"]))
+    if not 0 < rate <= 1:
+        raise InvalidInput(where, "relative_poor.city_sample.rate", rate, "抽样比例须大于0且不超过1")
+    houses = tuple(str(h) for h in raw.get("priority_houses", ("泥砖房", "茅草房")))
+    return RelativePoor(income=_threshold(raw["income"]), priority_houses=houses,
+                        city_sample=Sampling(rate, int(sample["full_coverage_below"]), int(sample.get("minimum", 0))))

@@ -5,6 +5,7 @@ from models.audit import AuditEvent, AuditHead
 from models.case import Case, StageRecord
 from models.document import Document, DocumentCase
 from models.household import Household, Income, Member
+from models.key_village import KeyVillageFacts
 from models.monitoring import (
     MonitoringAssignment,
     MonitoringCampaign,
@@ -16,6 +17,8 @@ from models.monitoring import (
 from models.publicity import Objection, Window, WindowCase
 from models.rectification import RectificationFinding, RectificationFix, RectificationItem
 from models.regions import Region
+from models.relative_check import RelativeCityCheck
+from models.relative_record import RelativeRecord
 from models.sampling import Sample, SampleCase
 from models.standards import Assessment
 from models.village_check import VillageCheck, VillageCheckHousehold
@@ -28,4 +31,6 @@ __all__ = [
     "MonitoringAssignment", "MonitoringCampaign", "MonitoringObservation", "MonitoringPhase", "MonitoringRound",
     "MonitoringWarning",
     "RectificationFinding", "RectificationFix", "RectificationItem",
+    "RelativeCityCheck", "RelativeRecord",
+    "KeyVillageFacts",
 ]

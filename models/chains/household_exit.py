@@ -98,7 +98,7 @@ HOUSEHOLD_EXIT = register(
             Stage("CHECK_REQUEST", "申请入户核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   sends_back_to="COMMITTEE_REVIEW"),
             Stage("HOME_CHECK", "乡镇入户核查", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  assessed=True, sends_back_to="COMMITTEE_REVIEW",
+                  assessed=True, documents=("home_check_form",), sends_back_to="COMMITTEE_REVIEW",
                   guards=(Guard("home_check_passed", home_check_passed),)),
             Stage("PUBLICITY", "村、乡镇公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("village_notice",), sends_back_to="HOME_CHECK"),

@@ -1,0 +1,52 @@
+"""The key-village demo: six villages of a county ranked by degree of relative poverty at township and county,
+a city spot-check that sends one back, provincial review, deliberation and publicity (chain D)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from cli.demo import console, prepare
+from models.chains.key_village import KEY_VILLAGE
+from models.clock import cn_date
+from models.db import session_scope
+from models.document import Document
+from models.key_village_demo import run_key_village_demo
+from models.regions import Region
+from models.settings import get_settings
+
+
+def run_key_village_demo_cli(out_dir: str) -> None:
+    """Build the county, run its six villages through key-village identification, print the rankings and results."""
+    started = time.monotonic()
+    out = Path(out_dir)
+    prepare(out)
+    with session_scope() as session:
+        console.rule("[bold]tuopin 演示：重点帮扶村确认（村申请、镇核实排序、县审核汇总、市抽查、省复核、审议公示）")
+        summary = run_key_village_demo(session=session)
+        session.commit()
+        names = dict(session.execute(select(col(Region.code), col(Region.name))).tuples().all())
+        for township, ranked in summary.township_ranking.items():
+            console.print(f"{names[township]}排序：" + "、".join(f"{n}.{names[v]}" for n, v in enumerate(ranked, 1)))
+        console.print("全县申报汇总表排序：" + "、".join(f"{n}.{names[v]}" for n, v in
+                                                 enumerate(summary.county_ranking, 1)))
+        if summary.returned:
+            console.print("市级抽查退回：" + "、".join(names[v] for v in summary.returned))
+        table = Table(title=f"汇总：各村确认结果（截至{cn_date(summary.finished_at)}）")
+        for header in ("村", "案件", "环节", "状态", "理由"):
+            table.add_column(header)
+        for v in summary.villages:
+            table.add_row(names.get(v.village_code, v.village_code), str(v.case_id), KEY_VILLAGE.stage(v.stage).name,
+                          KEY_VILLAGE.status_name(v.status), v.reason or "—")
+        console.print(table)
+        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == KEY_VILLAGE.code)
+                               .group_by(col(Document.kind))).tuples().all()
+    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
+    console.print(f"数据库：{get_settings().database_url}")
+    console.print(f"文书目录：{get_settings().output_dir}")
+    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain key-village")
+    console.print(f"用时 {time.monotonic() - started:.1f} 秒")

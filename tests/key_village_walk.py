@@ -1,0 +1,79 @@
+"""Walks village cases through the key-village chain as clerks and the machine would, without Prefect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from models import machine
+from models.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
+from models.cases import load_rows, open_village_cases
+from models.chains.key_village import CODE, KEY_VILLAGE
+from models.clerks import Clerks
+from models.key_village import Figures, record_figures
+from models.synthetic import CITY, PROVINCE
+from models.windows import close_due_windows
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+ELIGIBLE = Figures(300, 60, Decimal("2600"), Decimal("12000"), "镇政府摸查核实")
+FIGURE_ROLE = {"KEY_TOWNSHIP_VERIFY": Role.TOWNSHIP_GOVERNMENT, "KEY_COUNTY_CHECK": Role.COUNTY_RECHECK_TEAM}
+
+
+def add_upper_levels(world) -> None:
+    """The city's spot-check team and the provincial poverty office, once."""
+    session = world.session
+    roles = set(session.scalars(select(col(Actor.role))))
+    if Role.CITY_CHECK_TEAM not in roles:
+        add_actor(session, name="市抽查组 何建华", role=Role.CITY_CHECK_TEAM, region_code=CITY[0])
+    if Role.PROVINCE_POVERTY_OFFICE not in roles:
+        add_actor(session, name="省扶贫办 罗文斌", role=Role.PROVINCE_POVERTY_OFFICE, region_code=PROVINCE[0])
+    session.commit()
+
+
+def actor_for(world, role: Role, village: str) -> Actor:
+    return Clerks(world.session, CODE, 2026, "").actor(role, village)
+
+
+def open_villages(world, villages: list[str] | None = None) -> list[int]:
+    add_upper_levels(world)
+    system = actor_named(world.session, SYSTEM_NAME)
+    ids = open_village_cases(session=world.session, chain=CODE, year=2026, village_codes=villages or world.villages,
+                             now=T0, actor=system)
+    world.session.commit()
+    return ids
+
+
+def record(world, case_ids: list[int], now: datetime, figures: Figures = ELIGIBLE) -> None:
+    for case_id, row in load_rows(world.session, case_ids).items():
+        record_figures(session=world.session, case_id=case_id, stage=row.stage, figures=figures, now=now,
+                       actor=actor_for(world, FIGURE_ROLE[row.stage], row.village_code))
+    world.session.commit()
+
+
+def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:
+    """Do everything the cases' current stage needs so they move on; returns the new time."""
+    session = world.session
+    stage = KEY_VILLAGE.stage(next(iter(load_rows(session, case_ids).values())).stage)
+    system = actor_named(session, SYSTEM_NAME)
+    if stage.assessed:
+        record(world, case_ids, now)
+    Clerks(session, CODE, 2026, "").decide(stage.code, now, case_ids)
+    if stage.window:
+        machine.post_notices(session=session, chain=CODE, stage=stage.code, scope="", year=2026, now=now,
+                             actor=system)
+        session.commit()
+        now += timedelta(days=8)
+        close_due_windows(session=session, now=now, actor=system)
+        machine.release(session=session, chain=CODE, stage=stage.code, scope="", year=2026, now=now, actor=system)
+        session.commit()
+    return now + timedelta(days=1)
+
+
+def walk_to(world, case_ids: list[int], stage: str, now: datetime) -> datetime:
+    """Move the cases stage by stage until they stand at `stage`."""
+    while next(iter(load_rows(world.session, case_ids).values())).stage != stage:
+        now = finish_stage(world, case_ids, now)
+    return now
