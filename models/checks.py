@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
 from models import audit
@@ -15,7 +15,8 @@ from models.cases import load_rows
 from models.chain import chain_named
 from models.engine import Move, check_actor
 from models.errors import InvalidInput, NotFound, TransitionRefused
-from models.household import INCOME_FIELDS, Household, Income, IncomeBase, Member
+from models.household import INCOME_FIELDS, Household, Income, IncomeBase
+from models.incomes import resident_counts
 from models.policy import policy_for
 from models.standards import GUARANTEES, Assessment, judge, round_yuan
 
@@ -56,11 +57,7 @@ def record_checks(
         if household is None:
             raise InvalidInput(f"案件{item.case_id}", "户", "无", "入户核查只适用于农户案件")
         household_of[item.case_id] = household
-    residents = dict(session.execute(
-        select(col(Member.household_id), func.count()).where(col(Member.household_id).in_(household_of.values()),
-                                                        col(Member.resident).is_(True))
-        .group_by(col(Member.household_id))
-    ).tuples().all())
+    residents = resident_counts(session, list(household_of.values()))
     incomes = {
         (inc.household_id, inc.year): inc
         for inc in session.scalars(select(Income).where(col(Income.household_id).in_(household_of.values())))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models import machine
@@ -31,10 +31,11 @@ from models.documents.edge_review_minutes import render_edge_review_minutes
 from models.edge_standards import eligibility
 from models.engine import Move, transition
 from models.errors import TransitionRefused
-from models.household import Household, Income, Member
+from models.household import Household, Income
 from models.objections import raise_objection, resolve_objection
 from models.regions import Level, prefix
-from models.synthetic import Area, People, build_area
+from models.synthetic import Area, build_area
+from models.synthetic_households import NewHousehold, add_households
 from models.windows import close_due_windows
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -86,41 +87,12 @@ class EdgeDemoSummary:
         self.events.append(f"{cn_date(now)} {text}")
 
 
-def _income(year: int, net: Decimal) -> dict[str, object]:
-    """Four income parts and the production expenses that net to `net` (wages take the rest)."""
-    operating, transfer, expenses = Decimal("1200"), Decimal("300"), Decimal("400")
-    return {"year": year, "wages": net - operating - transfer + expenses, "operating": operating,
-            "property_income": Decimal(0), "transfer": transfer, "expenses": expenses}
-
-
 def add_applicants(session: Session, villages: Sequence[str], year: int, rng: random.Random,
                    applicants: Sequence[Applicant] = APPLICANTS) -> list[int]:
     """Non-registered households with the applicants' members, incomes and flags; their ids in the given order."""
-    people = People(rng)
-    people.ids.update(session.execute(select(col(Member.resident_id))).scalars())
-    rows = [{"number": f"{villages[a.village]}E{i + 1:03d}", "village_code": villages[a.village],
-             "group_name": f"{i % 3 + 1}组", "head_name": people.name(), "phone": f"139{rng.randrange(10**8):08d}",
-             "registered_poor": False, "minimum_allowance": a.minimum_allowance, "destitute": False}
-            for i, a in enumerate(applicants)]
-    session.execute(insert(Household.__table__), rows)  # type: ignore[attr-defined]
-    number_to_id = dict(session.execute(select(col(Household.number), col(Household.id)).where(
-        col(Household.number).in_([r["number"] for r in rows]))).tuples().all())
-    ids = [number_to_id[str(r["number"])] for r in rows]
-    members, incomes = [], []
-    for index, (hid, row, applicant) in enumerate(zip(ids, rows, applicants, strict=True)):
-        for m in range(applicant.members):
-            female = m % 2 == 1
-            members.append({
-                "household_id": hid, "name": row["head_name"] if m == 0 else people.name(),
-                "relation": "户主" if m == 0 else ("配偶" if m == 1 else "子"), "sex": "女" if female else "男",
-                "phone": row["phone"] if m == 0 else "", "resident": True,
-                "resident_id": people.resident_id(date(1972 + index, 5, 1) if m < 2 else date(2001 + index, 7, 1),
-                                                  female),
-            })
-        incomes.append({**_income(year, applicant.net_income), "household_id": hid})
-    session.execute(insert(Member.__table__), members)  # type: ignore[attr-defined]
-    session.execute(insert(Income.__table__), incomes)  # type: ignore[attr-defined]
-    return ids
+    households = [NewHousehold(villages[a.village], a.members, a.net_income, {"minimum_allowance": a.minimum_allowance})
+                  for a in applicants]
+    return add_households(session, households, year, rng, number_prefix="E", groups=3)
 
 
 def _decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, summary: EdgeDemoSummary) -> None:

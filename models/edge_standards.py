@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.chain import CaseRow
-from models.household import Household, Income, Member
+from models.incomes import incomes_of_year
 from models.policy import EDGE_EXCLUSION_NAMES, EdgeHousehold, policy_for
-from models.standards import per_capita_net_income, round_yuan
+from models.standards import round_yuan
 
 
 @dataclass(frozen=True)
@@ -66,31 +65,20 @@ def judge_edge(*, standard: EdgeHousehold, flags: dict[str, bool], per_capita: D
 
 def eligibility(session: Session, household_ids: Sequence[int], year: int) -> dict[int, Eligibility]:
     """The verdict of each household on its income record of `year`, under its province's standard."""
-    ids = list(dict.fromkeys(household_ids))
-    if not ids:
-        return {}
-    households = {h.id: h for h in session.exec(select(Household).where(col(Household.id).in_(ids)))}
-    incomes = {i.household_id: i for i in session.exec(
-        select(Income).where(col(Income.household_id).in_(ids), col(Income.year) == year))}
-    residents = dict(session.execute(
-        select(col(Member.household_id), func.count(col(Member.id)))
-        .where(col(Member.household_id).in_(ids), col(Member.resident).is_(True)).group_by(col(Member.household_id))
-    ).tuples().all())
+    known = incomes_of_year(session, household_ids, year)
     found: dict[int, Eligibility] = {}
-    for household_id in ids:
-        household = households.get(household_id)
-        if household is None:
+    for household_id in dict.fromkeys(household_ids):
+        if household_id not in known:
             found[household_id] = Eligibility(household_id, None, (f"户ID{household_id}不存在",))
             continue
+        household, per_capita = known[household_id].household, known[household_id].per_capita
         standard = standard_for(household.village_code, year)
         if standard is None:
             found[household_id] = Eligibility(household_id, None, (f"{year}年度政策未设定贫困边缘户识别标准",))
             continue
-        income, people = incomes.get(household_id), residents.get(household_id, 0)
-        per_capita = per_capita_net_income(income, people) if income is not None and people > 0 else None
-        missing = f"尚无{year}年度收入记录，无法计算人均纯收入" if income is None else "无常住人口，无法计算人均纯收入"
         flags = {flag: bool(getattr(household, flag)) for flag in EDGE_EXCLUSION_NAMES}
-        reasons = judge_edge(standard=standard, flags=flags, per_capita=per_capita, missing_income=missing)
+        reasons = judge_edge(standard=standard, flags=flags, per_capita=per_capita,
+                             missing_income=known[household_id].missing)
         found[household_id] = Eligibility(household_id, per_capita, reasons)
     return found
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models import machine
@@ -30,13 +30,14 @@ from models.documents.relative_city_check_form import render_city_check_form
 from models.documents.relative_record_card import render_record_card
 from models.engine import Move, transition
 from models.errors import TransitionRefused
-from models.household import Household, Income, IncomeBase, Member
+from models.household import Household, Income, IncomeBase
 from models.regions import Level, prefix
 from models.relative_check import draw_city_samples, record_city_check
 from models.relative_record import RelativeRecordBase, write_record
 from models.relative_standards import ranked_cases, standings
 from models.sampling import SampleCase
-from models.synthetic import CITY, Area, People, build_area
+from models.synthetic import CITY, Area, build_area
+from models.synthetic_households import NewHousehold, add_households
 from models.windows import close_due_windows
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -95,34 +96,11 @@ class RelativeDemoSummary:
 def add_applicants(session: Session, villages: Sequence[str], year: int, rng: random.Random,
                    applicants: Sequence[Applicant] = APPLICANTS) -> list[int]:
     """Non-registered households with the applicants' members, incomes, houses and flags; their ids in order."""
-    people = People(rng)
-    people.ids.update(session.execute(select(col(Member.resident_id))).scalars())
-    rows = [{"number": f"{villages[a.village]}R{i + 1:03d}", "village_code": villages[a.village],
-             "group_name": f"{i % 2 + 1}组", "head_name": people.name(), "phone": f"137{rng.randrange(10**8):08d}",
-             "registered_poor": False, "minimum_allowance": False, "destitute": False, "house_type": a.house_type,
-             "disabled_member": a.disabled_member, "ill_member": a.ill_member}
-            for i, a in enumerate(applicants)]
-    session.execute(insert(Household.__table__), rows)  # type: ignore[attr-defined]
-    number_to_id = dict(session.execute(select(col(Household.number), col(Household.id)).where(
-        col(Household.number).in_([r["number"] for r in rows]))).tuples().all())
-    ids = [number_to_id[str(r["number"])] for r in rows]
-    members, incomes = [], []
-    for index, (hid, row, applicant) in enumerate(zip(ids, rows, applicants, strict=True)):
-        for m in range(applicant.members):
-            female = m % 2 == 1
-            members.append({
-                "household_id": hid, "name": row["head_name"] if m == 0 else people.name(),
-                "relation": "户主" if m == 0 else ("配偶" if m == 1 else "子"), "sex": "女" if female else "男",
-                "phone": row["phone"] if m == 0 else "", "resident": True,
-                "resident_id": people.resident_id(date(1966 + index, 3, 1) if m < 2 else date(1999 + index, 9, 1),
-                                                  female),
-            })
-        incomes.append({"year": year, "wages": applicant.net_income - Decimal("500"), "operating": Decimal("800"),
-                        "property_income": Decimal(0), "transfer": Decimal("100"), "expenses": Decimal("400"),
-                        "household_id": hid})
-    session.execute(insert(Member.__table__), members)  # type: ignore[attr-defined]
-    session.execute(insert(Income.__table__), incomes)  # type: ignore[attr-defined]
-    return ids
+    households = [NewHousehold(villages[a.village], a.members, a.net_income,
+                               {"house_type": a.house_type, "disabled_member": a.disabled_member,
+                                "ill_member": a.ill_member})
+                  for a in applicants]
+    return add_households(session, households, year, rng, number_prefix="R", groups=2)
 
 
 def city_team(session: Session) -> Actor:

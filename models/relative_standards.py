@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.case import Case
 from models.chain import CaseRow
-from models.household import Household, Income, Member
+from models.household import Household
+from models.incomes import incomes_of_year
 from models.policy import RelativePoor, policy_for
-from models.standards import per_capita_net_income, round_yuan
+from models.standards import round_yuan
 
 
 @dataclass(frozen=True)
@@ -65,30 +65,19 @@ def judge_relative(standard: RelativePoor, per_capita: Decimal | None, missing_i
 
 def standings(session: Session, household_ids: Sequence[int], year: int) -> dict[int, Standing]:
     """Each household's standing on its income record of `year`, under its province's standard."""
-    ids = list(dict.fromkeys(household_ids))
-    if not ids:
-        return {}
-    households = {h.id: h for h in session.exec(select(Household).where(col(Household.id).in_(ids)))}
-    incomes = {i.household_id: i for i in session.exec(
-        select(Income).where(col(Income.household_id).in_(ids), col(Income.year) == year))}
-    residents = dict(session.execute(
-        select(col(Member.household_id), func.count(col(Member.id)))
-        .where(col(Member.household_id).in_(ids), col(Member.resident).is_(True)).group_by(col(Member.household_id))
-    ).tuples().all())
+    known = incomes_of_year(session, household_ids, year)
     found: dict[int, Standing] = {}
-    for household_id in ids:
-        household = households.get(household_id)
-        if household is None:
+    for household_id in dict.fromkeys(household_ids):
+        if household_id not in known:
             found[household_id] = Standing(household_id, None, (f"户ID{household_id}不存在",))
             continue
+        household, per_capita = known[household_id].household, known[household_id].per_capita
         standard = standard_for(household.village_code, year)
         if standard is None:
             found[household_id] = Standing(household_id, None, (f"{year}年度政策未设定相对贫困户识别标准",))
             continue
-        income, people = incomes.get(household_id), residents.get(household_id, 0)
-        per_capita = per_capita_net_income(income, people) if income is not None and people > 0 else None
-        missing = f"尚无{year}年度收入记录，无法计算人均纯收入" if income is None else "无常住人口，无法计算人均纯收入"
-        found[household_id] = Standing(household_id, per_capita, judge_relative(standard, per_capita, missing),
+        found[household_id] = Standing(household_id, per_capita,
+                                       judge_relative(standard, per_capita, known[household_id].missing),
                                        priority_reasons(household, standard))
     return found
 
