@@ -54,3 +54,18 @@ def test_an_unknown_chain_is_refused_with_the_chains_that_exist(tmp_path: Path):
     assert "未执行：" in said and "没有流程“no-such-chain”" in said
     assert all(c.code.lower().replace("_", "-") in said for c in all_chains())
     assert not (tmp_path / "x").exists()
+
+
+def test_every_chain_has_a_demo():
+    assert set(DEMOS) == {c.code for c in all_chains()}
+
+
+@pytest.mark.parametrize("code", sorted(set(DEMOS) - {"HOUSEHOLD_EXIT"}))  # household exit: tests/flows
+def test_each_chains_demo_runs_end_to_end_and_leaves_its_documents(tmp_path: Path, code: str):
+    out = tmp_path / code.lower()
+    result = runner.invoke(app, ["demo", "--chain", code.lower().replace("_", "-"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with closing(sqlite3.connect(out / "tuopin.db")) as db:
+        cases = db.execute('SELECT count(*) FROM "case" WHERE chain = ?', (code,)).fetchone()[0]
+        paths = [Path(p) for (p,) in db.execute("SELECT path FROM document WHERE chain = ?", (code,))]
+    assert cases > 0 and paths and all(p.is_file() and p.is_relative_to(out) for p in paths)
