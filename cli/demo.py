@@ -90,7 +90,9 @@ def run_demo(out_dir: str) -> None:
         say("2026-10-21", f"乡镇入户核查（四看一算），户主签字确认：{len(moved)}户达标")
 
         done = run_household_exit(township, YEAR, "2026-10-26 09:00")
-        say("2026-10-26", f"流程运行：出具入户核查表{done.get('HOME_CHECK.documents', 0)}份（每村一份，每户一页）；"
+        meetings = done.get("GROUP_RECOMMEND.documents", 0) + done.get("COMMITTEE_REVIEW.documents", 0)
+        say("2026-10-26", f"流程运行：出具村民小组、村委会会议记录{meetings}份，"
+                          f"入户核查表{done.get('HOME_CHECK.documents', 0)}份（每村一份，每户一页）；"
                           f"{len(villages)}个村张贴公示，共{done.get('PUBLICITY.posted', 0)}户，"
                           "公示期2026年10月26日至11月1日（7天，含张贴当日）")
 

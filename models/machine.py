@@ -30,6 +30,8 @@ from models.documents.edge_notice import render_edge_notice
 from models.documents.home_check_form import ready_batches as home_check_batches
 from models.documents.home_check_form import render_home_check_form
 from models.documents.key_village_notice import render_key_village_notice
+from models.documents.minutes import ready_batches as minutes_batches
+from models.documents.minutes import render_minutes
 from models.documents.relative_notice import render_relative_notice
 from models.documents.village_exit_notice import render_village_exit_notice
 from models.engine import WINDOW, Move, Result, apply
@@ -43,7 +45,7 @@ LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 SAMPLE = Sample.__table__  # type: ignore[attr-defined]
 SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {"home_check_form", "township_request", "recheck_form"}
+LETTERS = {"minutes", "home_check_form", "township_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -131,10 +133,16 @@ def _finished_samples(session: Session, chain: str, year: int, scope: str, stage
 
 def render_ready_documents(*, session: Session, chain: str, stage: str, scope: str, year: int,
                            now: datetime) -> int:
-    """Render the request letters and spot-check forms of the stage whose inputs are complete."""
+    """Render the stage's papers whose inputs are complete: meeting minutes, home-check forms, request letters,
+    spot-check forms."""
     kinds = chain_named(chain).stage(stage).documents
     hold_scope(session, chain, year, scope)
     rendered = 0
+    if "minutes" in kinds:
+        for (village, _day), decisions in sorted(minutes_batches(session, chain, year, scope, stage).items()):
+            render_minutes(session, chain=chain, year=year, stage=stage, village_code=village, decisions=decisions,
+                           now=now)
+            rendered += 1
     if "home_check_form" in kinds:
         for village, case_ids in sorted(home_check_batches(session, chain, year, scope).items()):
             render_home_check_form(session, chain=chain, village_code=village, year=year, case_ids=case_ids, now=now)
@@ -169,7 +177,8 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
     for stage in chain_named(chain).stages:
         if (stage.window or stage.sampled) and active.get(stage.code):
             todo.add(stage.code)
-        if ("home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
+        if ("minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
+                "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
                 "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
                 "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):
             todo.add(stage.code)

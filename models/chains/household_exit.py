@@ -92,8 +92,8 @@ HOUSEHOLD_EXIT = register(
         name="贫困户脱贫退出",
         summary="村民小组推荐、村委会评议、乡镇入户核查、村和乡镇公示、乡镇请示、县级抽查复核、审定并公告",
         stages=(
-            Stage("GROUP_RECOMMEND", "村民小组推荐", Level.VILLAGE, Role.GROUP_LEADER, documents=()),
-            Stage("COMMITTEE_REVIEW", "村委会评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
+            Stage("GROUP_RECOMMEND", "村民小组推荐", Level.VILLAGE, Role.GROUP_LEADER, documents=("minutes",)),
+            Stage("COMMITTEE_REVIEW", "村委会评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE, documents=("minutes",),
                   sends_back_to="GROUP_RECOMMEND"),
             Stage("CHECK_REQUEST", "申请入户核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   sends_back_to="COMMITTEE_REVIEW"),

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.actors import Actor
-from models.cases import CASE, RECORD
 from models.clock import local_date
-from models.document import Document, DocumentCase
+from models.document import Document
 from models.documents.common import Person, listed_households, parent, region, title_lines
+from models.documents.decided import decided_without
 from models.documents.township_request import request_suffix
 from models.policy import policy_for
 from models.render import render, store, yuan
@@ -25,8 +25,6 @@ from models.standards import GUARANTEES, Assessment
 KIND = "home_check_form"
 STAGE = "HOME_CHECK"
 ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
-DOCUMENT = Document.__table__  # type: ignore[attr-defined]
-LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 PARTS = (("wages", "工资性收入"), ("operating", "家庭经营收入"), ("property_income", "财产性收入"),
          ("transfer", "转移性收入"))
 
@@ -59,23 +57,13 @@ class HomeCheckFormContext:
 
 def ready_batches(session: Session, chain: str, year: int, scope: str) -> dict[str, list[int]]:
     """Cases decided at the home check with a check recorded and no form since the decision, by village."""
-    form = (
-        select(LINK.c.case_id).join(DOCUMENT, DOCUMENT.c.id == LINK.c.document_id)
-        .where(DOCUMENT.c.kind == KIND, LINK.c.case_id == RECORD.c.case_id,
-               DOCUMENT.c.created_at >= RECORD.c.decided_at)
-    )
-    checked = select(ASSESSMENT.c.id).where(ASSESSMENT.c.case_id == RECORD.c.case_id, ASSESSMENT.c.stage == STAGE)
-    rows = session.execute(
-        select(CASE.c.id, CASE.c.village_code)
-        .join(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.stage == STAGE, RECORD.c.outcome.is_not(None)))
-        .where(CASE.c.chain == chain, CASE.c.year == year, CASE.c.village_code.startswith(scope), exists(checked),
-               ~exists(form))
-        .order_by(CASE.c.id)
-    ).tuples().all()
+    owed = decided_without(session, chain=chain, year=year, scope=scope, stage=STAGE, kind=KIND)
+    checked = set(session.execute(select(ASSESSMENT.c.case_id).where(
+        ASSESSMENT.c.stage == STAGE, ASSESSMENT.c.case_id.in_([d.case_id for d in owed]))).scalars())
     batches: dict[str, list[int]] = defaultdict(list)
-    for case_id, village in rows:
-        if case_id not in batches[village]:
-            batches[village].append(case_id)
+    for decided in owed:
+        if decided.case_id in checked:
+            batches[decided.village_code].append(decided.case_id)
     return dict(batches)
 
 

@@ -33,8 +33,8 @@ def test_the_demo_round_ends_where_the_script_says(prefect_api, tmp_path: Path, 
         objections = sorted(session.scalars(select(Objection.status)).all())
         assert objections == [ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD]
         kinds = dict(session.execute(select(Document.kind, func.count()).group_by(Document.kind)).tuples().all())
-        assert kinds == {"home_check_form": 13, "village_notice": 13, "township_request": 1, "recheck_form": 13,
-                         "county_announcement": 1}
+        assert kinds == {"minutes": 26, "home_check_form": 13, "village_notice": 13, "township_request": 1,
+                         "recheck_form": 13, "county_announcement": 1}
         assert session.scalar(select(func.count()).select_from(Window).where(Window.closed_at.is_(None))) == 0
         assert session.scalar(select(func.count()).select_from(Sample)) == 13
         assert first_broken(session) is None

@@ -1,0 +1,46 @@
+"""Which cases a stage's paper is still owed for: those decided at the stage with no document of the kind, for that
+stage, linked to them since the decision (so a case decided again after a return is owed a new one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, select
+from sqlmodel import Session
+
+from models.cases import CASE, RECORD
+from models.document import Document, DocumentCase
+
+DOCUMENT = Document.__table__  # type: ignore[attr-defined]
+LINK = DocumentCase.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Decided:
+    case_id: int
+    village_code: str
+    decided_at: datetime
+    actor_id: int | None
+    outcome: str
+    reason: str
+
+
+def decided_without(session: Session, *, chain: str, year: int, scope: str, stage: str, kind: str) -> list[Decided]:
+    """The stage's decided visits in the scope whose case has no `kind` document made since, in case order."""
+    paper = (
+        select(LINK.c.case_id).join(DOCUMENT, DOCUMENT.c.id == LINK.c.document_id)
+        .where(DOCUMENT.c.kind == kind, DOCUMENT.c.stage == stage, LINK.c.case_id == RECORD.c.case_id,
+               DOCUMENT.c.created_at >= RECORD.c.decided_at)
+    )
+    rows = session.execute(
+        select(CASE.c.id, CASE.c.village_code, RECORD.c.decided_at, RECORD.c.actor_id, RECORD.c.outcome,
+               RECORD.c.reason)
+        .join(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.stage == stage, RECORD.c.outcome.is_not(None)))
+        .where(CASE.c.chain == chain, CASE.c.year == year, CASE.c.village_code.startswith(scope), ~exists(paper))
+        .order_by(CASE.c.id, RECORD.c.id)
+    ).tuples().all()
+    latest: dict[int, Decided] = {}
+    for case_id, village, decided_at, actor_id, outcome, reason in rows:  # the newest visit of each case
+        latest[case_id] = Decided(case_id, village, decided_at, actor_id, str(outcome), reason or "")
+    return list(latest.values())

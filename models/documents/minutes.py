@@ -1,0 +1,99 @@
+"""Meeting minutes (会议记录) of a deciding stage: the village group's recommendation meeting, the committee's
+review. One per village, stage and day of decision: time, place, chair, the agenda, each household's result with
+its reason, the vote's tally, and an attendance list to sign (who attended is written by hand at the meeting)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from models.actors import Actor
+from models.case import OUTCOME_NAMES, Outcome
+from models.chain import chain_named
+from models.clock import local_date
+from models.document import Document
+from models.documents.common import listed_households, parent, region, title_lines
+from models.documents.decided import Decided, decided_without
+from models.documents.township_request import request_suffix
+from models.render import render, store
+
+KIND = "minutes"
+ATTENDANCE_LINES = 15  # rows to sign on the attendance list
+
+
+@dataclass(frozen=True)
+class Item:
+    serial: int
+    group: str
+    head: str
+    size: int
+    result: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MinutesContext:
+    title: str
+    title_lines: tuple[str, ...]
+    village: str
+    township: str
+    meeting: str
+    held_on: date
+    place: str
+    chair: str
+    agenda: str
+    items: tuple[Item, ...]
+    tally: str
+    attendance_lines: int
+
+
+def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
+                                                                                        list[Decided]]:
+    """The stage's decisions owed minutes, by village and day of decision (office time)."""
+    batches: dict[tuple[str, date], list[Decided]] = defaultdict(list)
+    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND):
+        batches[(decided.village_code, local_date(decided.decided_at))].append(decided)
+    return dict(batches)
+
+
+def build_minutes_context(session: Session, *, chain: str, year: int, stage: str, village_code: str,
+                          decisions: list[Decided]) -> MinutesContext:
+    """What the minutes of one meeting print."""
+    the_chain, the_stage = chain_named(chain), chain_named(chain).stage(stage)
+    village = region(session, village_code)
+    township = parent(session, village)
+    by_case = {d.case_id: d for d in decisions}
+    households = listed_households(session, list(by_case))
+    actor_ids = {d.actor_id for d in decisions if d.actor_id is not None}
+    chairs = sorted(session.scalars(select(col(Actor.name)).where(col(Actor.id).in_(actor_ids))).all())
+    items = tuple(
+        Item(serial, h.group, h.head, h.size, OUTCOME_NAMES[Outcome(by_case[h.case_id].outcome)],
+             by_case[h.case_id].reason)
+        for serial, h in enumerate(households, start=1)
+    )
+    counts = Counter(item.result for item in items)
+    lines = title_lines(village.name, f"{year}年度", the_chain.name, the_stage.name, "会议记录")
+    return MinutesContext(
+        title="".join(lines), title_lines=lines, village=village.name, township=township.name,
+        meeting=the_stage.name, held_on=local_date(min(d.decided_at for d in decisions)),
+        place=f"{village.name}村民委员会会议室", chair="、".join(chairs),
+        agenda=f"{year}年度{the_chain.name}：{the_stage.name}",
+        items=items, tally="，".join(f"{result}{count}户" for result, count in sorted(counts.items())),
+        attendance_lines=ATTENDANCE_LINES,
+    )
+
+
+def render_minutes(session: Session, *, chain: str, year: int, stage: str, village_code: str,
+                   decisions: list[Decided], now: datetime) -> Document:
+    """Render and store the minutes of one meeting (internal; the caller commits)."""
+    context = build_minutes_context(session, chain=chain, year=year, stage=stage, village_code=village_code,
+                                    decisions=decisions)
+    case_ids = [d.case_id for d in decisions]
+    return store(
+        session, kind=KIND, chain=chain, year=year, stage=stage, scope_code=village_code, case_ids=case_ids,
+        html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
+        suffix=f"{stage.lower()}-{request_suffix(case_ids)}",
+    )
