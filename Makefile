@@ -14,7 +14,7 @@ export DO_NOT_TRACK := 1
 # HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back).
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test bench lint install system postgres clean serve
+.PHONY: demo test bench lint install system postgres clean serve web
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
@@ -59,6 +59,10 @@ serve: install
 	tools/serve $(BIN)/python $(PREFECT_PORT)
 
 # The load figure runs on a throwaway PostgreSQL, like the tests (the Debian package postgresql).
+# The web dashboard on the demo's database (run `make demo` first): http://127.0.0.1:8000/
+web: install
+	$(BIN)/tuopin --db out/demo/tuopin.db web
+
 bench: install postgres
 	$(BIN)/python -m bench.household_exit
 	tools/with-postgres $(BIN)/python -m bench.load

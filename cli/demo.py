@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from cli.common import local_prefect
+from cli.web import print_demo_logins
 from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.cases import open_cases
@@ -147,6 +148,7 @@ def run_demo(out_dir: str) -> None:
         say("2026-11-19", f"每日巡检：公告期满无异议，{swept['advanced']}户脱贫退出；"
                           f"标记超期未办{swept['overdue_flagged']}件")
         _summary(session, township, out, time.monotonic() - started)
+    print_demo_logins()
 
 
 def _summary(session: Session, township: str, out: Path, seconds: float) -> None:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
+from cli.web import users_add, web
 from models.actors import actor_named
 from models.audit import AuditEvent, first_broken
 from models.case import Case
@@ -81,6 +82,10 @@ def init() -> None:
 
 app.command(name="import")(import_file)
 app.command(name="export-roster")(export_roster_file)
+users_app = typer.Typer(help="Logins of the web dashboard.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.command()(web)
+users_app.command("add")(users_add)
 
 
 @app.command()

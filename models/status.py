@@ -48,7 +48,8 @@ class Filters:
     year: int | None = None
 
 
-def _where(query: Select[Any], filters: Filters) -> Select[Any]:
+def where_filters(query: Select[Any], filters: Filters) -> Select[Any]:
+    """The query narrowed to the cases the filters select (region prefix, chain, stage, status, year)."""
     query = query.where(CASE.c.village_code.startswith(filters.region))
     if filters.chain:
         query = query.where(CASE.c.chain == chain_named(filters.chain).code)
@@ -64,7 +65,7 @@ def _where(query: Select[Any], filters: Filters) -> Select[Any]:
 def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, str, int]]:
     """(chain, stage, status, count) in the order chains are registered, then each chain's stage order."""
     rows = session.execute(
-        _where(select(CASE.c.chain, CASE.c.stage, CASE.c.status, func.count()), filters)
+        where_filters(select(CASE.c.chain, CASE.c.stage, CASE.c.status, func.count()), filters)
         .group_by(CASE.c.chain, CASE.c.stage, CASE.c.status)
     ).tuples().all()
     order = {(c.code, s.code): (i, j) for i, c in enumerate(all_chains()) for j, s in enumerate(c.stages)}
@@ -73,7 +74,7 @@ def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, 
 
 def case_page(session: Session, filters: Filters, now: datetime, *, limit: int = 20, offset: int = 0) -> list[CaseLine]:
     """A page of cases, soonest due first, with days left in an open window and open objections."""
-    query = _where(
+    query = where_filters(
         select(CASE.c.id, HOUSEHOLD.c.number, HOUSEHOLD.c.head_name, REGION.c.name, CASE.c.stage, CASE.c.status,
                RECORD.c.due_at, RECORD.c.id, CASE.c.chain)
         .outerjoin(HOUSEHOLD, HOUSEHOLD.c.id == CASE.c.household_id)

@@ -23,6 +23,7 @@ from models.sampling import Sample, SampleCase
 from models.standards import Assessment
 from models.village_check import VillageCheck, VillageCheckHousehold
 from models.village_standards import VillageAssessment, VillageIndicatorScore
+from models.web_users import WebUser
 
 __all__ = [
     "Actor", "Assessment", "AuditEvent", "AuditHead", "Case", "Document", "DocumentCase", "Household",
@@ -33,4 +34,5 @@ __all__ = [
     "RectificationFinding", "RectificationFix", "RectificationItem",
     "RelativeCityCheck", "RelativeRecord",
     "KeyVillageFacts",
+    "WebUser",
 ]

@@ -1,0 +1,81 @@
+"""The dashboard's commands: serve it, add a login for a registered person, and the demo's logins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from cli.common import console, fail
+from models.actors import ROLE_NAMES, Actor, Role, actor_named
+from models.db import session_scope
+from models.errors import TuopinError
+from models.settings import get_settings
+from models.web_users import add_web_user, user_named
+
+DEMO_PASSWORD = "tuopin-demo"
+# One login per level, for the person who decides at that level.
+DEMO_LOGINS = (("village", Role.VILLAGE_COMMITTEE), ("township", Role.TOWNSHIP_GOVERNMENT),
+               ("county", Role.COUNTY_GOVERNMENT))
+
+
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the dashboard (pages in Chinese for the clerks) on the configured database."""
+    import uvicorn
+
+    from web.app import create_app
+
+    console.print(f"工作台：http://{host}:{port}/  数据库：{get_settings().database_url}")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def users_add(
+    login: Annotated[str, typer.Argument(help="Login name.")],
+    actor_name: Annotated[str, typer.Option("--actor", help="Name of the registered person this login acts as.")],
+    password: Annotated[str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True,
+                                          help="Password (asked for when not given).")],
+) -> None:
+    """Add a dashboard login for a registered person: their role and region are what the login sees."""
+    from web.auth import hash_password
+
+    if len(password) < 8:
+        fail("密码至少8位；未写入任何内容")
+    with session_scope() as session:
+        try:
+            actor = actor_named(session, actor_name)
+            add_web_user(session, login=login, actor=actor, password_hash=hash_password(password))
+            session.commit()
+        except TuopinError as error:
+            session.rollback()
+            fail(error)
+    console.print(f"已添加登录账号“{login}”：{actor.title()}")
+
+
+def add_demo_logins(session: Session) -> list[tuple[str, Actor]]:
+    """A login per level for the first person of each deciding role (password DEMO_PASSWORD; the caller commits);
+    logins that exist already are left as they are."""
+    from web.auth import hash_password
+
+    added = []
+    for login, role in DEMO_LOGINS:
+        actor = session.scalars(select(Actor).where(col(Actor.role) == role).order_by(col(Actor.region_code))).first()
+        if actor is None or user_named(session, login) is not None:
+            continue
+        add_web_user(session, login=login, actor=actor, password_hash=hash_password(DEMO_PASSWORD))
+        added.append((login, actor))
+    return added
+
+
+def print_demo_logins(database_url: str | None = None) -> None:
+    """Add the demo's logins to its database and print them."""
+    with session_scope(database_url) as session:
+        added = add_demo_logins(session)
+        session.commit()
+    for login, actor in added:
+        console.print(f"工作台登录：{login} / {DEMO_PASSWORD}"
+                      f"（{actor.name}，{ROLE_NAMES[actor.role]}，{actor.region_code}）")

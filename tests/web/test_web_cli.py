@@ -1,0 +1,43 @@
+"""The dashboard's commands: a login added for a registered person works on the dashboard; bad input writes
+nothing."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cli.web import users_add
+from models.actors import Role
+from models.web_users import WebUser
+
+runner = CliRunner()
+users = typer.Typer()
+users.command("add")(users_add)
+users.command("noop")(lambda: None)  # a second command keeps "add" a subcommand
+
+
+def logins(world) -> int:
+    world.session.rollback()
+    return int(world.session.scalar(select(func.count()).select_from(WebUser)))
+
+
+def test_users_add_gives_a_person_a_login(world, browser):
+    actor = world.actor(Role.TOWNSHIP_GOVERNMENT, world.township)
+    added = runner.invoke(users, ["add", "lihong", "--actor", actor.name, "--password", "long-enough-1"])
+    assert added.exit_code == 0, added.output
+    assert "已添加登录账号“lihong”" in added.output
+    assert browser("lihong", "long-enough-1").get("/").status_code == 200
+
+
+def test_users_add_refuses_an_unknown_person_a_short_password_and_a_second_use_of_a_name(world):
+    actor = world.actor(Role.TOWNSHIP_GOVERNMENT, world.township)
+    unknown = runner.invoke(users, ["add", "x", "--actor", "无此人", "--password", "long-enough-1"])
+    assert unknown.exit_code == 1 and "没有名为“无此人”的登记人员" in unknown.output
+    short = runner.invoke(users, ["add", "x", "--actor", actor.name, "--password", "short"])
+    assert short.exit_code == 1 and "密码至少8位" in short.output
+    assert logins(world) == 0
+    assert runner.invoke(users, ["add", "x", "--actor", actor.name, "--password", "long-enough-1"]).exit_code == 0
+    again = runner.invoke(users, ["add", "x", "--actor", actor.name, "--password", "long-enough-1"])
+    assert again.exit_code == 1 and "登录名已存在" in again.output
+    assert logins(world) == 1

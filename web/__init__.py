@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages for township and county clerks, on top of models/."""
