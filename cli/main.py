@@ -198,18 +198,20 @@ def resolve(
 def run(
     region: Annotated[str, typer.Argument(help="Township or county code.")],
     year: Annotated[int, typer.Option(help="Year of the round.")],
+    chain: Annotated[str, typer.Option(help="Which chain (see `tuopin chains`).")] = "household-exit",
     now: NowOption = None,
 ) -> None:
-    """Run the household exit flow for a region: the machine's part of every stage."""
+    """Run a chain's flow for a region: the machine's part of every stage."""
     when = moment(now)  # a bad date stops here, before Prefect starts
     with acting() as session:
+        code = chain_named(chain).code
         if not townships_under(session, region):
             raise NotFound(f"区划代码“{region}”下没有已登记的乡镇，请给出乡镇或县级区划代码")
         policy_for(region, year)
     local_prefect()
-    from flows.runtime import run_household_exit
+    from flows.runtime import run_chain
 
-    done = run_household_exit(region, year, when.isoformat())
+    done = run_chain(code, region, year, when.isoformat())
     console.print({k: v for k, v in done.items() if v})
 
 

@@ -23,6 +23,14 @@ def run_household_exit(region: str, year: int, now: str | None = None) -> dict[s
         return household_exit(region=region, year=year, now=now)
 
 
+def run_chain(chain: str, region: str, year: int, now: str | None = None) -> dict[str, int]:
+    """One run of any chain's flow over a township or county."""
+    from flows.chains import chain_run
+
+    with short_runs():
+        return chain_run(chain=chain, region=region, year=year, now=now)
+
+
 def run_sweep(now: str | None = None) -> dict[str, int]:
     """One run of the sweep over every region."""
     from flows.sweeps import sweep

@@ -23,8 +23,16 @@ from models.chains.household_exit import CODE as HOUSEHOLD_EXIT
 from tasks.overdue import flag_overdue_stages
 from tasks.publicity import Released, close_windows, release_by_township
 
-# The deployment of each chain's flow (flow name/deployment name) that released cases ask for.
+# The deployment that released cases ask for (flow name/deployment name): chain A's own, the others' chain-run.
 CHAIN_DEPLOYMENTS = {HOUSEHOLD_EXIT: "household-exit/household-exit"}
+CHAIN_RUN = "chain-run/chain-run"
+
+
+def deployment_for(chain: str) -> tuple[str, dict[str, object]]:
+    """The deployment a chain's runs are asked of, and the parameters that name the chain."""
+    if chain in CHAIN_DEPLOYMENTS:
+        return CHAIN_DEPLOYMENTS[chain], {}
+    return CHAIN_RUN, {"chain": chain}
 
 
 @flow(name="sweep")
@@ -63,16 +71,16 @@ def request_chain_runs(chain: str, released: Sequence[Released], now: str | None
     that fails is logged and the rest go on. Asked again within the same sweep run (a retry), the server returns
     the run it made before (idempotency key) instead of starting a second.
     """
-    name = CHAIN_DEPLOYMENTS.get(chain)
+    name, naming = deployment_for(chain)
     targets = sorted({(r.township, r.year) for r in released})
-    if name is None or not targets or not deployment_served(name):
+    if not targets or not deployment_served(name):
         return 0
     logger = get_run_logger()
     context = FlowRunContext.get()
     sweep_run = context.flow_run.id if context and context.flow_run else None
     requested = 0
     for township, year in targets:
-        parameters: dict[str, object] = {"region": township, "year": year}
+        parameters: dict[str, object] = {**naming, "region": township, "year": year}
         if now is not None:
             parameters["now"] = now
         key = f"sweep-{sweep_run}-{township}-{year}" if sweep_run else None

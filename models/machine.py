@@ -82,9 +82,16 @@ def release(*, session: Session, chain: str, stage: str, scope: str, year: int |
                  strict=False)
 
 
+# Chains whose sampled stage the machine draws by itself (chain A's 30% re-check sample, models/sampling.py); the
+# other chains' samples are drawn by the checking team with its own rule (village_check, relative_check).
+MACHINE_SAMPLED = {"HOUSEHOLD_EXIT"}
+
+
 def draw_samples(*, session: Session, chain: str, stage: str, scope: str, year: int, now: datetime,
                  actor: Actor) -> int:
     """Draw a sample in every village of the scope with cases newly at the stage; returns how many."""
+    if chain not in MACHINE_SAMPLED:
+        return 0
     hold_scope(session, chain, year, scope)
     villages = sorted({r.village_code for r in open_case_rows(session, chain, year, stage, scope)})
     drawn = [draw_for_village(session=session, chain=chain, year=year, stage=stage, village_code=v, now=now,
@@ -175,7 +182,7 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
     if session.execute(due).first() is not None:
         todo.add("windows")
     for stage in chain_named(chain).stages:
-        if (stage.window or stage.sampled) and active.get(stage.code):
+        if (stage.window or (stage.sampled and chain in MACHINE_SAMPLED)) and active.get(stage.code):
             todo.add(stage.code)
         if ("minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
                 "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
