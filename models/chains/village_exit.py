@@ -58,7 +58,7 @@ VILLAGE_EXIT = register(
         stages=(
             Stage("VILLAGE_APPLICATION", "村委会和驻村工作队申请退出", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
             Stage("VILLAGE_MEETING", "乡村研究退出会议", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
-                  sends_back_to="VILLAGE_APPLICATION"),
+                  documents=("minutes",), sends_back_to="VILLAGE_APPLICATION"),
             Stage("VILLAGE_ACCEPTANCE", "填报验收审批表", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM, assessed=True,
                   documents=("village_approval_form",), sends_back_to="VILLAGE_MEETING",
                   guards=(Guard("standards_met", standards_met),)),

@@ -1,6 +1,7 @@
 """Meeting minutes (会议记录) of a deciding stage: the village group's recommendation meeting, the committee's
-review. One per village, stage and day of decision: time, place, chair, the agenda, each household's result with
-its reason, the vote's tally, and an attendance list to sign (who attended is written by hand at the meeting)."""
+review, the township's meeting on a village's exit. One per village, stage and day of decision: time, place,
+chair, the agenda, each household's (or the village's) result with its reason, the vote's tally, and an
+attendance list to sign (who attended is written by hand at the meeting)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.actors import Actor
-from models.case import OUTCOME_NAMES, Outcome
+from models.case import OUTCOME_NAMES, Case, Outcome
 from models.chain import chain_named
 from models.clock import local_date
 from models.document import Document
@@ -59,6 +60,16 @@ def ready_batches(session: Session, chain: str, year: int, scope: str, stage: st
     return dict(batches)
 
 
+def subjects(session: Session, case_ids: list[int]) -> list[tuple[int, str, str, int]]:
+    """(case, group, name, household size) of each case: its household, or for a village's case the village
+    itself (no group, size 0); households first, in village and household-number order."""
+    village_cases = dict(session.execute(select(col(Case.id), col(Case.village_code)).where(
+        col(Case.id).in_(case_ids), col(Case.household_id).is_(None))).tuples().all())
+    households = listed_households(session, [c for c in case_ids if c not in village_cases])
+    found = [(h.case_id, h.group, h.head, h.size) for h in households]
+    return found + [(c, "", region(session, code).name, 0) for c, code in sorted(village_cases.items())]
+
+
 def build_minutes_context(session: Session, *, chain: str, year: int, stage: str, village_code: str,
                           decisions: list[Decided]) -> MinutesContext:
     """What the minutes of one meeting print."""
@@ -66,13 +77,11 @@ def build_minutes_context(session: Session, *, chain: str, year: int, stage: str
     village = region(session, village_code)
     township = parent(session, village)
     by_case = {d.case_id: d for d in decisions}
-    households = listed_households(session, list(by_case))
     actor_ids = {d.actor_id for d in decisions if d.actor_id is not None}
     chairs = sorted(session.scalars(select(col(Actor.name)).where(col(Actor.id).in_(actor_ids))).all())
     items = tuple(
-        Item(serial, h.group, h.head, h.size, OUTCOME_NAMES[Outcome(by_case[h.case_id].outcome)],
-             by_case[h.case_id].reason)
-        for serial, h in enumerate(households, start=1)
+        Item(serial, group, name, size, OUTCOME_NAMES[Outcome(by_case[case_id].outcome)], by_case[case_id].reason)
+        for serial, (case_id, group, name, size) in enumerate(subjects(session, list(by_case)), start=1)
     )
     counts = Counter(item.result for item in items)
     lines = title_lines(village.name, f"{year}年度", the_chain.name, the_stage.name, "会议记录")

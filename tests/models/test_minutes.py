@@ -17,7 +17,9 @@ from models.clock import parse
 from models.document import Document, DocumentCase
 from models.engine import Move
 from models.household import Household
+from models.regions import Region
 from models.settings import get_settings
+from tests import village_walk
 from tests.walk import CHAIN, open_all
 
 OPENED = parse("2026-10-08 09:00")
@@ -90,3 +92,19 @@ def test_a_later_meeting_gets_minutes_of_its_own(world):
     assert _render(world, "COMMITTEE_REVIEW", again) == 1  # the review meeting itself, in the returned case's village
     review_minutes = _minutes(world, "COMMITTEE_REVIEW")[-1]
     assert "退回" in Path(review_minutes.path).read_text(encoding="utf-8")
+
+
+def test_the_township_meeting_on_villages_exit_lists_each_village(world):
+    cases = village_walk.open_villages(world)
+    now = village_walk.walk_to(world, cases, "VILLAGE_ACCEPTANCE", OPENED)  # past the meeting
+    done = machine.render_ready_documents(session=world.session, chain="VILLAGE_EXIT", stage="VILLAGE_MEETING",
+                                          scope="", year=2026, now=now)
+    world.session.commit()
+    minutes = _minutes(world, "VILLAGE_MEETING")
+    assert done == len(minutes) == len(cases)  # a village case is its own village's meeting
+    for document in minutes:
+        (case_id,) = _cases(world, document)
+        html = Path(document.path).read_text(encoding="utf-8")
+        village = world.session.get(Region, world.session.get(Case, case_id).village_code)
+        assert document.scope_code == village.code and village.name in html
+        assert "乡村研究退出会议" in html and "通过1户" in html
