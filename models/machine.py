@@ -25,6 +25,8 @@ from models.documents import (
     render_township_request,
     render_village_notice,
 )
+from models.documents.application import ready_batches as application_batches
+from models.documents.application import render_application
 from models.documents.edge_announcement import render_edge_announcement
 from models.documents.edge_notice import render_edge_notice
 from models.documents.home_check_form import ready_batches as home_check_batches
@@ -45,7 +47,7 @@ LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 SAMPLE = Sample.__table__  # type: ignore[attr-defined]
 SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {"minutes", "home_check_form", "township_request", "recheck_form"}
+LETTERS = {"application", "minutes", "home_check_form", "township_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -140,11 +142,16 @@ def _finished_samples(session: Session, chain: str, year: int, scope: str, stage
 
 def render_ready_documents(*, session: Session, chain: str, stage: str, scope: str, year: int,
                            now: datetime) -> int:
-    """Render the stage's papers whose inputs are complete: meeting minutes, home-check forms, request letters,
-    spot-check forms."""
+    """Render the stage's papers whose inputs are complete: applications, meeting minutes, home-check forms,
+    request letters, spot-check forms."""
     kinds = chain_named(chain).stage(stage).documents
     hold_scope(session, chain, year, scope)
     rendered = 0
+    if "application" in kinds:
+        for (village, _day), decisions in sorted(application_batches(session, chain, year, scope, stage).items()):
+            render_application(session, chain=chain, year=year, stage=stage, village_code=village,
+                               decisions=decisions, now=now)
+            rendered += 1
     if "minutes" in kinds:
         for (village, _day), decisions in sorted(minutes_batches(session, chain, year, scope, stage).items()):
             render_minutes(session, chain=chain, year=year, stage=stage, village_code=village, decisions=decisions,
@@ -184,7 +191,8 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
     for stage in chain_named(chain).stages:
         if (stage.window or (stage.sampled and chain in MACHINE_SAMPLED)) and active.get(stage.code):
             todo.add(stage.code)
-        if ("minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
+        if ("application" in stage.documents and application_batches(session, chain, year, scope, stage.code)) or (
+                "minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
                 "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
                 "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
                 "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):

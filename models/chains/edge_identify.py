@@ -25,7 +25,7 @@ EDGE_IDENTIFY = register(
         summary="农户申请、村民代表大会民主评议、入户核实、村内第一次公示、乡镇审核、村内第二次公示、县级复审、"
                 "各村公告、建档立卡",
         stages=(
-            Stage("EDGE_APPLICATION", "农户申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
+            Stage("EDGE_APPLICATION", "农户申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE, documents=("application",)),
             Stage("EDGE_REVIEW", "村民代表大会民主评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   documents=("edge_review_minutes",), sends_back_to="EDGE_APPLICATION", guards=(STANDARD,)),
             Stage("EDGE_HOME_VISIT", "入户核实", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,

@@ -26,7 +26,7 @@ KEY_VILLAGE = register(
         summary="村委会申请、镇级核实并按相对贫困程度排序、县扶贫办会同统计局审核、县政府确认申报汇总表、"
                 "地市抽查、省扶贫办会同省统计局实地复核、省扶贫开发领导小组审议并公示",
         stages=(
-            Stage("KEY_APPLICATION", "村委会申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
+            Stage("KEY_APPLICATION", "村委会申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE, documents=("application",)),
             Stage("KEY_TOWNSHIP_VERIFY", "镇级核实并排序", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT, assessed=True,
                   documents=("key_village_township_list",), sends_back_to="KEY_APPLICATION", guards=(FIGURES,)),
             Stage("KEY_COUNTY_CHECK", "县扶贫办会同统计局审核", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, assessed=True,

@@ -27,7 +27,7 @@ RELATIVE_IDENTIFY = register(
         summary="农户申请、村评议、村内公示、镇核查、县扶贫办和统计局核查、市级随机抽样核查、驻村工作组与村委会"
                 "进村核实、村内公示、建档立卡",
         stages=(
-            Stage("REL_APPLICATION", "农户申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
+            Stage("REL_APPLICATION", "农户申请", Level.VILLAGE, Role.VILLAGE_COMMITTEE, documents=("application",)),
             Stage("REL_VILLAGE_REVIEW", "村评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   sends_back_to="REL_APPLICATION", guards=(STANDARD,)),
             Stage("REL_VILLAGE_PUBLICITY", "村评议结果公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,

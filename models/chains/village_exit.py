@@ -56,7 +56,8 @@ VILLAGE_EXIT = register(
         name="贫困村退出",
         summary="村申请、乡镇研究并填报验收审批表、乡村两级公示、乡镇请示、县级逐村核查（错退漏评抽样、三率一度）、审批公告",
         stages=(
-            Stage("VILLAGE_APPLICATION", "村委会和驻村工作队申请退出", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
+            Stage("VILLAGE_APPLICATION", "村委会和驻村工作队申请退出", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
+                  documents=("application",)),
             Stage("VILLAGE_MEETING", "乡村研究退出会议", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
                   documents=("minutes",), sends_back_to="VILLAGE_APPLICATION"),
             Stage("VILLAGE_ACCEPTANCE", "填报验收审批表", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM, assessed=True,
