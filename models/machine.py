@@ -36,6 +36,8 @@ from models.documents.minutes import ready_batches as minutes_batches
 from models.documents.minutes import render_minutes
 from models.documents.relative_notice import render_relative_notice
 from models.documents.village_exit_notice import render_village_exit_notice
+from models.documents.village_request import ready_batches as village_request_batches
+from models.documents.village_request import render_village_request
 from models.engine import WINDOW, Move, Result, apply
 from models.regions import Level, prefix
 from models.sampling import Sample, SampleCase, draw_for_village
@@ -47,7 +49,7 @@ LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 SAMPLE = Sample.__table__  # type: ignore[attr-defined]
 SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {"application", "minutes", "home_check_form", "township_request", "recheck_form"}
+LETTERS = {"application", "minutes", "home_check_form", "township_request", "village_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -161,6 +163,12 @@ def render_ready_documents(*, session: Session, chain: str, stage: str, scope: s
         for village, case_ids in sorted(home_check_batches(session, chain, year, scope).items()):
             render_home_check_form(session, chain=chain, village_code=village, year=year, case_ids=case_ids, now=now)
             rendered += 1
+    if "village_request" in kinds:
+        for (township, _signer), decisions in sorted(village_request_batches(session, chain, year, scope).items(),
+                                                      key=lambda item: (item[0][0], item[0][1] or 0)):
+            render_village_request(session, chain=chain, year=year, township_code=township, decisions=decisions,
+                                   now=now)
+            rendered += 1
     if "township_request" in kinds:
         for (township, signer), case_ids in sorted(_request_batches(session, chain, year, scope).items()):
             render_township_request(session, township_code=township, chain=chain, year=year, case_ids=case_ids,
@@ -195,6 +203,7 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
                 "minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
                 "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
                 "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
+                "village_request" in stage.documents and village_request_batches(session, chain, year, scope)) or (
                 "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):
             todo.add(stage.code)
     return todo

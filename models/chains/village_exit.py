@@ -66,7 +66,7 @@ VILLAGE_EXIT = register(
             Stage("VILLAGE_PUBLICITY", "乡、村两级公示", Level.TOWNSHIP, None, window_scope=Level.TOWNSHIP,
                   documents=("village_exit_notice",), sends_back_to="VILLAGE_ACCEPTANCE"),
             Stage("VILLAGE_REQUEST", "乡镇请示县验收", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
-                  sends_back_to="VILLAGE_ACCEPTANCE"),
+                  documents=("village_request",), sends_back_to="VILLAGE_ACCEPTANCE"),
             Stage("VILLAGE_COUNTY_CHECK", "县级逐村核查验收", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sampled=True,
                   assessed=True, documents=("village_approval_form", "three_rates_summary"),
                   sends_back_to="VILLAGE_ACCEPTANCE",

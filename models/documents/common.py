@@ -202,15 +202,17 @@ def village_counts(households: Sequence[Listed]) -> tuple[VillageCount, ...]:
 def official_number(
     session: Session, *, kind: str, year: int, scope_prefix: str, path: Path, doc_prefix: str
 ) -> str:
-    """文号 `X政〔2026〕3号`: one more than the documents of this kind, year and scope; kept on a re-render."""
+    """文号 `X政〔2026〕3号`: one more than the organ's documents numbered that year, whatever their kind (the number
+    names the organ by its prefix); a document rendered again keeps its number."""
     existing = find_document(session, kind=kind, path=path)
     if existing is not None and existing.number:
         return existing.number
+    issued = f"{doc_prefix}〔{year}〕"
     count = session.exec(
         select(func.count()).select_from(Document).where(
-            Document.kind == kind, Document.year == year, col(Document.scope_code).startswith(scope_prefix))
+            col(Document.number).startswith(issued, autoescape=True), col(Document.scope_code).startswith(scope_prefix))
     ).one()
-    return f"{doc_prefix}〔{year}〕{count + 1}号"
+    return f"{issued}{count + 1}号"
 
 
 def text_width(text: str) -> float:
