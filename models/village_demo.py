@@ -103,7 +103,8 @@ def add_non_poor_households(session: Session, village: str, count: int, rng: ran
 
 
 def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, summary: VillageDemoSummary) -> None:
-    """The stage's person approves each case; a case the door refuses is rejected with the door's reason."""
+    """The stage's person approves each case; a case the door refuses is rejected with the door's reason. Then the
+    machine writes the stage's papers (applications, minutes, the 请示), as the chain's flow does."""
     actors = clerks.assign(stage, case_ids)
     result = transition(session=clerks.session, chain=CODE, stage=stage, case_ids=list(actors), move=Move.APPROVE,
                         actor=actors, now=now, strict=False)
@@ -111,6 +112,9 @@ def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, su
         transition(session=clerks.session, chain=CODE, stage=stage, case_ids=[case_id], move=Move.REJECT,
                    actor=actors[case_id], now=now, reason=reason)
         summary.villages.append(VillageOutcome("", case_id, "REJECTED", stage, reason))
+    machine.render_ready_documents(session=clerks.session, chain=CODE, stage=stage, scope=clerks.scope,
+                                   year=clerks.year, now=now)
+    clerks.session.commit()
 
 
 def _publicity(session: Session, stage: str, scope: str, year: int, now: datetime) -> datetime:

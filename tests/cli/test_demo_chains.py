@@ -38,8 +38,8 @@ def test_the_village_exit_demo_exits_two_villages_and_vetoes_the_one_above_2_per
         kinds = {kind for (kind,) in db.execute("SELECT kind FROM document WHERE chain = 'VILLAGE_EXIT'")}
         paths = [Path(p) for (p,) in db.execute("SELECT path FROM document WHERE chain = 'VILLAGE_EXIT'")]
     assert states == {"EXITED": 2, "REJECTED": 1}
-    assert kinds == {"village_approval_form", "village_exit_notice", "three_rates_summary",
-                     "village_exit_announcement"}
+    assert kinds == {"application", "minutes", "village_approval_form", "village_exit_notice", "village_request",
+                     "three_rates_summary", "village_exit_announcement"}
     assert paths and all(p.is_file() and p.is_relative_to(out) for p in paths)
 
 
