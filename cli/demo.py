@@ -19,6 +19,7 @@ from cli.web import print_demo_logins
 from models.actors import SYSTEM_NAME, Role, actor_named
 from models.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.cases import open_cases
+from models.chain import Chain
 from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
 from models.clerks import Clerks
 from models.clock import cn_date, parse
@@ -185,3 +186,15 @@ def _summary(session: Session, township: str, out: Path, seconds: float) -> None
     console.print(f"文书目录：{get_settings().output_dir}")
     console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --now 2026-11-19")
     console.print(f"用时 {seconds:.1f} 秒")
+
+
+def finish(session: Session, chain: Chain, out: Path, started: float) -> None:
+    """The closing lines of a chain's demo: its documents by kind, where the database and the files are, and how
+    to look at the cases."""
+    docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == chain.code)
+                           .group_by(col(Document.kind))).tuples().all()
+    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
+    console.print(f"数据库：{get_settings().database_url}")
+    console.print(f"文书目录：{get_settings().output_dir}")
+    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain {chain.code.lower().replace('_', '-')}")
+    console.print(f"用时 {time.monotonic() - started:.1f} 秒")

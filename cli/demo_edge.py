@@ -7,19 +7,17 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.case import Status
 from models.chains.edge_identify import EDGE_IDENTIFY
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.edge_demo import run_edge_identify_demo
 from models.regions import Region
 from models.render import yuan
-from models.settings import get_settings
 
 OUTCOMES = {Status.EXITED: "已认定，建档立卡", Status.REJECTED: "不予认定", Status.ACTIVE: "办理中"}
 
@@ -45,10 +43,4 @@ def run_edge_identify_demo_cli(out_dir: str) -> None:
             table.add_row(names.get(h.village_code, h.village_code), str(h.case_id), h.head, yuan(h.per_capita),
                           EDGE_IDENTIFY.stage(h.stage).name, OUTCOMES[Status(h.status)], h.reason or "—")
         console.print(table)
-        docs = session.execute(select(col(Document.kind), func.count()).where(
-            col(Document.chain) == EDGE_IDENTIFY.code).group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain edge-identify")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, EDGE_IDENTIFY, out, started)

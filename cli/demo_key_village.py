@@ -7,17 +7,15 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.chains.key_village import KEY_VILLAGE
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.key_village_demo import run_key_village_demo
 from models.regions import Region
-from models.settings import get_settings
 
 
 def run_key_village_demo_cli(out_dir: str) -> None:
@@ -43,10 +41,4 @@ def run_key_village_demo_cli(out_dir: str) -> None:
             table.add_row(names.get(v.village_code, v.village_code), str(v.case_id), KEY_VILLAGE.stage(v.stage).name,
                           KEY_VILLAGE.status_name(v.status), v.reason or "—")
         console.print(table)
-        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == KEY_VILLAGE.code)
-                               .group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain key-village")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, KEY_VILLAGE, out, started)

@@ -8,18 +8,14 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
-from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.case import Status
 from models.chains.monitoring import MONITORING
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.monitoring_demo import run_monitoring_demo
 from models.render import cn_period
-from models.settings import get_settings
 
 CLOSED = {Status.EXITED: "已销号", Status.REJECTED: "不予确定", Status.ACTIVE: "办理中"}
 
@@ -61,10 +57,4 @@ def run_monitoring_demo_cli(out_dir: str) -> None:
         for c in summary.cases:
             outcomes.add_row(str(c.case_id), c.head, MONITORING.stage(c.stage).name, CLOSED[Status(c.status)])
         console.print(outcomes)
-        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == MONITORING.code)
-                               .group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain monitoring")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, MONITORING, out, started)

@@ -7,16 +7,12 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
-from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.chains.rectification import RECTIFICATION
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.rectification_demo import run_rectification_demo
-from models.settings import get_settings
 
 
 def run_rectification_demo_cli(out_dir: str) -> None:
@@ -46,10 +42,4 @@ def run_rectification_demo_cli(out_dir: str) -> None:
             table.add_row(unit.unit, str(unit.total), str(unit.open), str(unit.fixed), str(unit.verified),
                           str(unit.closed), str(len(unit.overdue)), late or "—")
         console.print(table)
-        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == RECTIFICATION.code)
-                               .group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain rectification")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, RECTIFICATION, out, started)

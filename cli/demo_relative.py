@@ -8,18 +8,16 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.chains.relative_identify import RELATIVE_IDENTIFY
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.regions import Region
 from models.relative_demo import run_relative_identify_demo
 from models.render import yuan
-from models.settings import get_settings
 
 
 def run_relative_identify_demo_cli(out_dir: str) -> None:
@@ -47,10 +45,4 @@ def run_relative_identify_demo_cli(out_dir: str) -> None:
         console.print(table)
         for village, heads in summary.lists.items():
             console.print(f"{names.get(village, village)}公示名单顺序：" + "、".join(heads))
-        docs = session.execute(select(col(Document.kind), func.count()).where(
-            col(Document.chain) == RELATIVE_IDENTIFY.code).group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain relative-identify")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, RELATIVE_IDENTIFY, out, started)

@@ -7,16 +7,14 @@ import time
 from pathlib import Path
 
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
-from cli.demo import console, prepare
+from cli.demo import console, finish, prepare
 from models.chains.village_exit import VILLAGE_EXIT
 from models.clock import cn_date
 from models.db import session_scope
-from models.document import Document
 from models.regions import Region
-from models.settings import get_settings
 from models.village_demo import run_village_demo
 
 
@@ -38,10 +36,4 @@ def run_village_exit_demo(out_dir: str) -> None:
             table.add_row(names.get(v.village_code, v.village_code), str(v.case_id), VILLAGE_EXIT.stage(v.stage).name,
                           VILLAGE_EXIT.status_name(v.status), v.reason or "—")
         console.print(table)
-        docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == VILLAGE_EXIT.code)
-                               .group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
-    console.print(f"数据库：{get_settings().database_url}")
-    console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain village-exit")
-    console.print(f"用时 {time.monotonic() - started:.1f} 秒")
+        finish(session, VILLAGE_EXIT, out, started)
