@@ -136,3 +136,24 @@ def world(session: Session) -> World:
     area = build_area(session, townships=2, villages_per_township=3, households=24, people=72, year=2026, seed=7)
     session.commit()
     return World(session, area)
+
+
+@pytest.fixture
+def html_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """PDF and DOCX copies off (tests/models/test_pdf.py, test_docx.py and the demo round test them): HTML keeps a
+    test quick."""
+    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
+        monkeypatch.setenv(copy, "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def demo_folder(html_only: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A demo writes where its --out says: no database or output folder set from outside."""
+    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -11,21 +11,11 @@ from typer.testing import CliRunner
 
 from cli.main import DEMOS, app
 from models.chain import all_chains
-from models.settings import get_settings
 
 runner = CliRunner(env={"COLUMNS": "250"})
 
 
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    """The demo's PDF and DOCX copies are tested with the documents; HTML keeps this quick."""
-    monkeypatch.setenv("TUOPIN_PDF", "false")
-    monkeypatch.setenv("TUOPIN_DOCX", "false")
-    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("demo_folder")
 
 
 def test_the_village_exit_demo_exits_two_villages_and_vetoes_the_one_above_2_percent(tmp_path: Path):

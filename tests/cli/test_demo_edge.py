@@ -11,18 +11,8 @@ import pytest
 
 from cli.demo import console
 from cli.demo_edge import run_edge_identify_demo_cli
-from models.settings import get_settings
 
-
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TUOPIN_PDF", "false")
-    monkeypatch.setenv("TUOPIN_DOCX", "false")
-    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("demo_folder")
 
 
 def test_the_edge_demo_lists_four_and_refuses_four_with_their_reasons(tmp_path: Path):

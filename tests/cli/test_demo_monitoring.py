@@ -10,18 +10,8 @@ import pytest
 
 from cli.demo import console
 from cli.demo_monitoring import run_monitoring_demo_cli
-from models.settings import get_settings
 
-
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TUOPIN_PDF", "false")
-    monkeypatch.setenv("TUOPIN_DOCX", "false")
-    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("demo_folder")
 
 
 def test_the_monitoring_demo_writes_its_cases_and_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -9,18 +9,8 @@ from pathlib import Path
 import pytest
 
 from cli.demo_rectification import run_rectification_demo_cli
-from models.settings import get_settings
 
-
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TUOPIN_PDF", "false")
-    monkeypatch.setenv("TUOPIN_DOCX", "false")
-    for name in ("TUOPIN_DATABASE_URL", "TUOPIN_OUTPUT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("demo_folder")
 
 
 def test_the_demo_closes_one_returns_one_and_reports_the_overdue_one(tmp_path: Path, capsys):

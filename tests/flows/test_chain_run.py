@@ -13,17 +13,9 @@ from models.case import Case
 from models.chains.edge_identify import CODE
 from models.document import Document
 from models.publicity import Window
-from models.settings import get_settings
 from tests.edge_walk import T0, apply_households, walk_to
 
-
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
-        monkeypatch.setenv(copy, "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("html_only")
 
 
 def test_the_generic_flow_posts_closes_and_releases_an_edge_chains_windows(prefect_api, database, world):

@@ -15,17 +15,9 @@ from models.clerks import Clerks
 from models.document import Document, DocumentCase
 from models.household import Household
 from models.regions import Region
-from models.settings import get_settings
 from tests import edge_walk, village_walk
 
-
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
-        monkeypatch.setenv(copy, "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("html_only")
 
 
 def _applications(world, chain: str, stage: str) -> tuple[int, list[Document]]:

@@ -19,7 +19,6 @@ from models.db import session_scope
 from models.document import Document
 from models.publicity import Window, WindowCase
 from models.sampling import Sample
-from models.settings import get_settings
 from tests.models.gate import Gate, together
 from tests.walk import CHAIN, open_all, walk_to
 
@@ -27,13 +26,7 @@ OPENED = parse("2026-10-08 09:00")
 RUNS = 3
 
 
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
-        monkeypatch.setenv(copy, "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("html_only")
 
 
 def _cases_at(world, stage: str) -> tuple[dict[int, str], str, datetime]:

@@ -18,20 +18,13 @@ from models.document import Document, DocumentCase
 from models.engine import Move
 from models.household import Household
 from models.regions import Region
-from models.settings import get_settings
 from tests import village_walk
 from tests.walk import CHAIN, open_all
 
 OPENED = parse("2026-10-08 09:00")
 
 
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
-        monkeypatch.setenv(copy, "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("html_only")
 
 
 def _render(world, stage: str, now) -> int:

@@ -15,19 +15,12 @@ from models.case import Case
 from models.clerks import Clerks
 from models.document import Document
 from models.regions import Region
-from models.settings import get_settings
 from tests import village_walk
 
 CHAIN = "VILLAGE_EXIT"
 
 
-@pytest.fixture(autouse=True)
-def _html_only(monkeypatch: pytest.MonkeyPatch):
-    for copy in ("TUOPIN_PDF", "TUOPIN_DOCX"):
-        monkeypatch.setenv(copy, "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("html_only")
 
 
 def _render(world, now) -> int:
