@@ -144,8 +144,8 @@ def test_the_demo_round_exits_two_villages_and_refuses_the_veto(session):
         ("EXITED", "VILLAGE_APPROVAL"), ("REJECTED", "VILLAGE_ACCEPTANCE"), ("EXITED", "VILLAGE_APPROVAL")]
     assert summary.villages[1].reason == "未达到贫困村退出标准：综合贫困发生率2.01%，不符合“不超过2%”（否决指标）"
     kinds = {Path(p).name.split("-")[0] for p in summary.documents}
-    assert kinds == {"village_approval_form", "village_exit_notice", "three_rates_summary",
-                     "village_exit_announcement"}
+    assert kinds == {"application", "minutes", "village_approval_form", "village_exit_notice", "village_request",
+                     "three_rates_summary", "village_exit_announcement"}
     announcement = next(p for p in summary.documents if "announcement" in p)
     html = Path(announcement).read_text(encoding="utf-8")
     assert "长沙县2026年度贫困村退出公告" in html and "欧阳海村" in html and "柏树村" in html and "增家源村" not in html
