@@ -59,3 +59,12 @@ def test_each_chains_demo_runs_end_to_end_and_leaves_its_documents(tmp_path: Pat
         cases = db.execute('SELECT count(*) FROM "case" WHERE chain = ?', (code,)).fetchone()[0]
         paths = [Path(p) for (p,) in db.execute("SELECT path FROM document WHERE chain = ?", (code,))]
     assert cases > 0 and paths and all(p.is_file() and p.is_relative_to(out) for p in paths)
+
+
+@pytest.mark.parametrize("command", [["run", "430121101000", "--year", "2026", "--chain", "no-such-chain"],
+                                     ["status", "--chain", "no-such-chain"]])
+def test_an_unknown_chain_is_refused_by_run_and_status(tmp_path: Path, command: list[str]):
+    result = runner.invoke(app, ["--db", str(tmp_path / "x.db"), *command])
+    said = result.output.replace("\n", "")
+    assert result.exit_code == 1 and "未执行：" in said and "没有流程“no-such-chain”" in said
+    assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0
