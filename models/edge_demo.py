@@ -116,6 +116,14 @@ def _post(session: Session, stage: str, scope: str, year: int, now: datetime) ->
     return posted
 
 
+def _forms(session: Session, scope: str, year: int, now: datetime) -> int:
+    """The home visit's registration forms (入户核实登记表) of the decisions not yet on one."""
+    rendered = machine.render_ready_documents(session=session, chain=CODE, stage="EDGE_HOME_VISIT", scope=scope,
+                                              year=year, now=now)
+    session.commit()
+    return rendered
+
+
 def _close(session: Session, stage: str, scope: str, year: int, now: datetime) -> int:
     system = actor_named(session, SYSTEM_NAME)
     close_due_windows(session=session, now=now, actor=system)
@@ -150,7 +158,8 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     summary.say(now, f"各村召开村民代表大会民主评议，列入拟定名单{len(clerks.cases('EDGE_HOME_VISIT'))}户（会议记录）")
     now += timedelta(days=4)
     _decide(clerks, "EDGE_HOME_VISIT", clerks.cases("EDGE_HOME_VISIT"), now, summary)
-    summary.say(now, "乡镇干部、村委会和驻村工作队入户核实")
+    summary.say(now, f"乡镇干部、村委会和驻村工作队入户核实，填写入户核实登记表{_forms(session, scope, year, now)}份"
+                     "（每村一份，每户一页）")
 
     now += timedelta(days=1)
     posted = _post(session, "EDGE_FIRST_PUBLICITY", scope, year, now)
@@ -174,6 +183,8 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     session.commit()
     summary.say(now + timedelta(days=4), f"异议成立，案件{objected}退回入户核实，补记务工收入{UNREPORTED_WAGES}元")
     _decide(clerks, "EDGE_HOME_VISIT", [objected], now + timedelta(days=5), summary)
+    forms = _forms(session, scope, year, now + timedelta(days=5))
+    summary.say(now + timedelta(days=5), f"重新入户核实案件{objected}，另填入户核实登记表{forms}份")
     last_day = now + timedelta(days=6, hours=14, minutes=59)  # 23:59 of the window's seventh day
     try:
         transition(session=session, chain=CODE, stage="EDGE_FIRST_PUBLICITY",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
@@ -20,20 +20,20 @@ from models.cases import CASE, RECORD, hold_scope, open_case_rows
 from models.chain import chain_named
 from models.document import Document, DocumentCase
 from models.documents import (
+    application,
+    minutes,
+    registration_form,
     render_county_announcement,
     render_recheck_form,
     render_township_request,
     render_village_notice,
 )
-from models.documents.application import ready_batches as application_batches
-from models.documents.application import render_application
+from models.documents.decided import Decided
 from models.documents.edge_announcement import render_edge_announcement
 from models.documents.edge_notice import render_edge_notice
 from models.documents.home_check_form import ready_batches as home_check_batches
 from models.documents.home_check_form import render_home_check_form
 from models.documents.key_village_notice import render_key_village_notice
-from models.documents.minutes import ready_batches as minutes_batches
-from models.documents.minutes import render_minutes
 from models.documents.relative_notice import render_relative_notice
 from models.documents.village_exit_notice import render_village_exit_notice
 from models.documents.village_request import ready_batches as village_request_batches
@@ -48,8 +48,15 @@ DOCUMENT = Document.__table__  # type: ignore[attr-defined]
 LINK = DocumentCase.__table__  # type: ignore[attr-defined]
 SAMPLE = Sample.__table__  # type: ignore[attr-defined]
 SAMPLE_CASE = SampleCase.__table__  # type: ignore[attr-defined]
+# Papers of a stage's decisions, one per village and day of decision: kind -> (batches owed, renderer).
+DAY_PAPERS: dict[str, tuple[Callable[[Session, str, int, str, str], dict[tuple[str, date], list[Decided]]],
+                            Callable[..., Document]]] = {
+    "application": (application.ready_batches, application.render_application),
+    "minutes": (minutes.ready_batches, minutes.render_minutes),
+    "registration_form": (registration_form.ready_batches, registration_form.render_registration_form),
+}
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {"application", "minutes", "home_check_form", "township_request", "village_request", "recheck_form"}
+LETTERS = {*DAY_PAPERS, "home_check_form", "township_request", "village_request", "recheck_form"}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -144,20 +151,16 @@ def _finished_samples(session: Session, chain: str, year: int, scope: str, stage
 
 def render_ready_documents(*, session: Session, chain: str, stage: str, scope: str, year: int,
                            now: datetime) -> int:
-    """Render the stage's papers whose inputs are complete: applications, meeting minutes, home-check forms,
-    request letters, spot-check forms."""
+    """Render the stage's papers whose inputs are complete: applications, meeting minutes, home-check and
+    registration forms, request letters, spot-check forms."""
     kinds = chain_named(chain).stage(stage).documents
     hold_scope(session, chain, year, scope)
     rendered = 0
-    if "application" in kinds:
-        for (village, _day), decisions in sorted(application_batches(session, chain, year, scope, stage).items()):
-            render_application(session, chain=chain, year=year, stage=stage, village_code=village,
-                               decisions=decisions, now=now)
-            rendered += 1
-    if "minutes" in kinds:
-        for (village, _day), decisions in sorted(minutes_batches(session, chain, year, scope, stage).items()):
-            render_minutes(session, chain=chain, year=year, stage=stage, village_code=village, decisions=decisions,
-                           now=now)
+    for kind in (k for k in DAY_PAPERS if k in kinds):
+        batches, render_paper = DAY_PAPERS[kind]
+        for (village, _day), decisions in sorted(batches(session, chain, year, scope, stage).items()):
+            render_paper(session, chain=chain, year=year, stage=stage, village_code=village, decisions=decisions,
+                         now=now)
             rendered += 1
     if "home_check_form" in kinds:
         for village, case_ids in sorted(home_check_batches(session, chain, year, scope).items()):
@@ -199,8 +202,8 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
     for stage in chain_named(chain).stages:
         if (stage.window or (stage.sampled and chain in MACHINE_SAMPLED)) and active.get(stage.code):
             todo.add(stage.code)
-        if ("application" in stage.documents and application_batches(session, chain, year, scope, stage.code)) or (
-                "minutes" in stage.documents and minutes_batches(session, chain, year, scope, stage.code)) or (
+        if any(DAY_PAPERS[k][0](session, chain, year, scope, stage.code) for k in DAY_PAPERS
+               if k in stage.documents) or (
                 "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
                 "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
                 "village_request" in stage.documents and village_request_batches(session, chain, year, scope)) or (

@@ -138,6 +138,14 @@ def _publicize(session: Session, stage: str, scope: str, year: int, now: datetim
     return posted, len(moved.moved)
 
 
+def _forms(session: Session, scope: str, year: int, now: datetime) -> int:
+    """The township check's registration forms (入户核实登记表) of the decisions not yet on one."""
+    rendered = machine.render_ready_documents(session=session, chain=CODE, stage="REL_TOWNSHIP_CHECK", scope=scope,
+                                              year=year, now=now)
+    session.commit()
+    return rendered
+
+
 def run_relative_identify_demo(*, session: Session, area: Area | None = None, year: int = 2026,
                                start: datetime = START, seed: int = 2026) -> RelativeDemoSummary:
     """Build (or reuse) the demo area, run its eight applicants through 两次识别, and say what happened."""
@@ -161,9 +169,10 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     now += timedelta(days=8)
     summary.say(now, f"村评议结果公示{posted}户，公示7天期满无异议，{moved}户报镇核查")
     _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary)
+    forms = _forms(session, scope, year, now)
     now += timedelta(days=5)
     _decide(clerks, "REL_COUNTY_CHECK", now, summary)
-    summary.say(now, "镇核查、县扶贫办和统计局核查通过")
+    summary.say(now, f"镇核查（入户核实登记表{forms}份，每村一份，每户一页）、县扶贫办和统计局核查通过")
 
     now += timedelta(days=2)
     samples = draw_city_samples(session=session, chain=CODE, year=year, scope=scope, now=now, actor=team, seed=seed)
@@ -203,6 +212,8 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     summary.say(now, f"市级核查表{len(samples)}份；未抽中和核查通过的农户转驻村工作组进村核实")
     now += timedelta(days=1)
     _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary)
+    if forms := _forms(session, scope, year, now):
+        summary.say(now, f"退回的农户经镇重新核查，另填入户核实登记表{forms}份")
     now += timedelta(days=2)
     _decide(clerks, "REL_TEAM_VERIFY", now, summary)
     summary.say(now, "驻村工作组与村委会进村核实（第二次识别）")

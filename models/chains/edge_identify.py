@@ -2,9 +2,10 @@
 the table of its 9 stages and its guard.
 
 The household applies (its case opens at the application stage); the standard (models/edge_standards.py) is
-applied at the democratic review, again at the home visit and once more at the county review, which checks every
-household (全覆盖核查). Each of the three windows runs the policy's days (seed 002: 公示、公告期均为7天): two village
-publicity notices and, after the county review, the announcement posted in each village.
+applied at the democratic review, again at the home visit (recorded on the registration form 入户核实登记表, one per
+village and day) and once more at the county review, which checks every household (全覆盖核查). Each of the three
+windows runs the policy's days (seed 002: 公示、公告期均为7天): two village publicity notices and, after the county
+review, the announcement posted in each village.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ EDGE_IDENTIFY = register(
             Stage("EDGE_REVIEW", "村民代表大会民主评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   documents=("edge_review_minutes",), sends_back_to="EDGE_APPLICATION", guards=(STANDARD,)),
             Stage("EDGE_HOME_VISIT", "入户核实", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  sends_back_to="EDGE_REVIEW", guards=(STANDARD,)),
+                  documents=("registration_form",), sends_back_to="EDGE_REVIEW", guards=(STANDARD,)),
             Stage("EDGE_FIRST_PUBLICITY", "村内第一次公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("edge_notice",), sends_back_to="EDGE_HOME_VISIT"),
             Stage("EDGE_TOWNSHIP_REVIEW", "乡镇审核", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,

@@ -33,7 +33,7 @@ RELATIVE_IDENTIFY = register(
             Stage("REL_VILLAGE_PUBLICITY", "村评议结果公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("relative_notice",), sends_back_to="REL_VILLAGE_REVIEW"),
             Stage("REL_TOWNSHIP_CHECK", "镇核查", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  sends_back_to="REL_VILLAGE_REVIEW", guards=(STANDARD,)),
+                  documents=("registration_form",), sends_back_to="REL_VILLAGE_REVIEW", guards=(STANDARD,)),
             Stage("REL_COUNTY_CHECK", "县扶贫办和统计局核查", Level.COUNTY, Role.COUNTY_RECHECK_TEAM,
                   sends_back_to="REL_TOWNSHIP_CHECK", guards=(STANDARD,)),
             Stage("REL_CITY_CHECK", "市级随机抽样核查", Level.CITY, Role.CITY_CHECK_TEAM, sampled=True,

@@ -3,13 +3,15 @@ stage, linked to them since the decision (so a case decided again after a return
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
 from models.cases import CASE, RECORD
+from models.clock import local_date
 from models.document import Document, DocumentCase
 
 DOCUMENT = Document.__table__  # type: ignore[attr-defined]
@@ -44,3 +46,12 @@ def decided_without(session: Session, *, chain: str, year: int, scope: str, stag
     for case_id, village, decided_at, actor_id, outcome, reason in rows:  # the newest visit of each case
         latest[case_id] = Decided(case_id, village, decided_at, actor_id, str(outcome), reason or "")
     return list(latest.values())
+
+
+def by_village_and_day(session: Session, *, chain: str, year: int, scope: str, stage: str,
+                       kind: str) -> dict[tuple[str, date], list[Decided]]:
+    """The decisions owed a `kind` paper, by village and day of decision (office time): one paper each."""
+    batches: dict[tuple[str, date], list[Decided]] = defaultdict(list)
+    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=stage, kind=kind):
+        batches[(decided.village_code, local_date(decided.decided_at))].append(decided)
+    return dict(batches)

@@ -17,16 +17,15 @@ from models.clock import local_date
 from models.document import Document
 from models.documents.common import Person, listed_households, parent, region, title_lines
 from models.documents.decided import decided_without
+from models.documents.household_sheet import Line, income_lines, side_by_side, yes_no
 from models.documents.township_request import request_suffix
 from models.policy import policy_for
-from models.render import render, store, yuan
+from models.render import render, store
 from models.standards import GUARANTEES, Assessment
 
 KIND = "home_check_form"
 STAGE = "HOME_CHECK"
 ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
-PARTS = (("wages", "工资性收入"), ("operating", "家庭经营收入"), ("property_income", "财产性收入"),
-         ("transfer", "转移性收入"))
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class HouseholdCheck:
     number: str
     head: str
     members: tuple[Person, ...]
-    lines: tuple[tuple[str, str, str, str], ...]  # (look, 是/否, income part, amount) side by side
+    lines: tuple[Line, ...]  # (look, 是/否, income part, amount) side by side
     per_capita: Decimal
     conclusion: str
     head_signed: bool
@@ -79,12 +78,10 @@ def _latest_checks(session: Session, case_ids: list[int]) -> dict[int, tuple[Ass
     return found
 
 
-def _lines(check: Assessment) -> tuple[tuple[str, str, str, str], ...]:
+def _lines(check: Assessment) -> tuple[Line, ...]:
     """四看 beside 一算: each yes/no item of the check next to one line of the income computation."""
-    looks = [(label, "是" if getattr(check, key) else "否") for key, label in GUARANTEES.items()]
-    sums = [(f"{label}（元）", yuan(getattr(check, key))) for key, label in PARTS]
-    sums += [("生产经营性支出（元）", yuan(check.expenses)), ("常住人口（人）", str(check.residents))]
-    return tuple((look, answer, part, amount) for (look, answer), (part, amount) in zip(looks, sums, strict=True))
+    looks = [(label, yes_no(getattr(check, key))) for key, label in GUARANTEES.items()]
+    return side_by_side(looks, income_lines(check, check.residents))
 
 
 def build_home_check_form_context(session: Session, *, village_code: str, year: int,
