@@ -18,8 +18,11 @@ from models.actors import ROLE_LEVEL, Actor, Role
 from models.case import Case, Status
 from models.chain import chain_named
 from models.checks import CheckInput, record_checks
+from models.clock import cn_date
 from models.engine import Move, Result, transition
-from models.regions import prefix
+from models.evidence import store_evidence
+from models.notice_photo import notice_photo
+from models.regions import Region, prefix
 from models.standards import GUARANTEES
 
 ALL_MET = dict.fromkeys(GUARANTEES, True)
@@ -86,3 +89,20 @@ class Clerks:
             items = [CheckInput(i, {**ALL_MET, **({failing[i]: False} if i in failing else {})}) for i in ids]
             record_checks(session=self.session, stage=stage, items=items, actor=actors[ids[0]], now=now)
         self.session.commit()
+
+    def photograph_notices(self, stage: str, now: datetime, case_ids: Sequence[int] | None = None) -> int:
+        """Each village committee uploads a photo of its posted notice for its cases at the stage; returns how many."""
+        ids = self.cases(stage) if case_ids is None else list(case_ids)
+        by_village: dict[str, list[int]] = defaultdict(list)
+        for case_id, village in self.session.execute(
+            select(Case.id, Case.village_code).where(col(Case.id).in_(ids))  # type: ignore[call-overload]
+        ).tuples():
+            by_village[village].append(case_id)
+        for village, cases in sorted(by_village.items()):
+            region = self.session.get(Region, village)
+            place = f"{region.name if region else village}村民委员会"
+            store_evidence(session=self.session, case_ids=cases, kind="notice_photo",
+                           filename=f"公示照片-{village}.jpg", content=notice_photo("公  示", place, cn_date(now)),
+                           actor=self.actor(Role.VILLAGE_COMMITTEE, village), now=now)
+        self.session.commit()
+        return len(by_village)

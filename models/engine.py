@@ -27,6 +27,7 @@ from models.cases import CASE, RECORD, load_rows, new_records
 from models.chain import CaseRow, Chain, Stage, chain_named
 from models.clock import cn_date, last_day
 from models.errors import Conflict, TransitionRefused
+from models.evidence import missing_required
 from models.publicity import Objection, ObjectionStatus, Window, WindowCase
 from models.regions import LEVEL_NAMES
 
@@ -159,6 +160,9 @@ def _refusals(
         for guard in stage.guards:
             for case_id, why in guard.check(session, [r for r in candidates if r.id not in refused]).items():
                 refused.setdefault(case_id, why)
+        lacking = missing_required(session, chain.code, stage.code, [r for r in candidates if r.id not in refused])
+        for case_id, why in lacking.items():
+            refused.setdefault(case_id, why)
     return refused, unchanged, [r for r in candidates if r.id not in refused]
 
 

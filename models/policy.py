@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.errors import InvalidInput, PolicyMissing
+from models.evidence_policy import EvidencePolicy, evidence_section
 from models.policy_sections import (
     EDGE_EXCLUSION_NAMES,
     EdgeHousehold,
@@ -78,6 +79,7 @@ class Policy:
     rectification: Rectification | None = None  # None: this province and year set no rectification campaign
     relative_poor: RelativePoor | None = None  # None: this province and year set no relative-poor standard
     key_village: KeyVillage | None = None  # None: this province and year set no key-village application conditions
+    evidence: EvidencePolicy = field(default_factory=EvidencePolicy)  # evidence kinds, required uploads, case files
 
 
 def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
@@ -125,6 +127,7 @@ def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
         rectification=rectification_section(raw.get("rectification"), f"{province}/{year}.toml"),
         relative_poor=relative_poor_section(raw.get("relative_poor"), f"{province}/{year}.toml"),
         key_village=key_village_section(raw.get("key_village")),
+        evidence=evidence_section(raw.get("evidence"), raw.get("case_file"), f"{province}/{year}.toml"),
     )
 
 

@@ -4,6 +4,7 @@ from models.actors import Actor
 from models.audit import AuditEvent, AuditHead
 from models.case import Case, StageRecord
 from models.document import Document, DocumentCase
+from models.evidence import Evidence, EvidenceCase
 from models.household import Household, Income, Member
 from models.key_village import KeyVillageFacts
 from models.monitoring import (
@@ -35,4 +36,5 @@ __all__ = [
     "RelativeCityCheck", "RelativeRecord",
     "KeyVillageFacts",
     "WebUser",
+    "Evidence", "EvidenceCase",
 ]

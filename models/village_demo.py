@@ -122,6 +122,7 @@ def _publicity(session: Session, stage: str, scope: str, year: int, now: datetim
     system = actor_named(session, SYSTEM_NAME)
     machine.post_notices(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=now, actor=system)
     session.commit()
+    Clerks(session, CODE, year, scope).photograph_notices(stage, now)
     later = now + timedelta(days=8)
     close_due_windows(session=session, now=later, actor=system)
     machine.release(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=later, actor=system)

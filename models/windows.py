@@ -80,3 +80,10 @@ def close_due_windows(*, session: Session, now: datetime, actor: Actor, scope_pr
     ).scalars())
     audit.append(session, [audit.Event(now, actor.name, "WINDOW.CLOSE", None, {"window": w}) for w in closed])
     return closed
+
+
+def posted_cases(session: Session, window_id: int) -> list[int]:
+    """The cases posted in a window."""
+    return list(session.execute(
+        select(col(WindowCase.case_id)).where(col(WindowCase.window_id) == window_id).order_by(col(WindowCase.case_id))
+    ).scalars())

@@ -89,6 +89,7 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type
         machine.post_notices(session=session, chain=CODE, stage=stage.code, scope="", year=2026, now=now,
                              actor=system)
         session.commit()
+        clerks.photograph_notices(stage.code, now, case_ids)
         now = now + timedelta(days=8)
         close_due_windows(session=session, now=now, actor=system)
         machine.release(session=session, chain=CODE, stage=stage.code, scope="", year=2026, now=now, actor=system)
