@@ -11,15 +11,16 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export DO_NOT_TRACK := 1
 
 # Debian packages the PDF copies need: Chinese fonts (Noto CJK; AR PL UKai as the FangSong/Kai stand-in),
-# HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back).
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
+# HarfBuzz's font subsetter (PDFs 40x faster) and poppler-utils (the tests read the PDFs back); and Chromium with
+# its ChromeDriver, the headless browser of the dashboard's browser test (tests/web/test_browser.py, Selenium).
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils chromium chromium-driver
 
 .PHONY: demo test bench lint install system postgres clean serve web
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages for the PDF documents: $$missing(apt-get, needs root or sudo)"; \
+	  echo "Installing Debian packages for the PDF documents and the browser test: $$missing(apt-get, needs root or sudo)"; \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -66,6 +67,7 @@ web: install
 bench: install postgres
 	$(BIN)/python -m bench.household_exit
 	tools/with-postgres $(BIN)/python -m bench.load
+	$(BIN)/python -m bench.web
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

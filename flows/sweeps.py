@@ -1,4 +1,5 @@
-"""The daily sweep: close due windows, move the cases they release, flag overdue stages, in every chain.
+"""The daily sweep: close due windows, move the cases they release, flag overdue stages, in every chain, then
+e-mail each office's due-soon digest (when e-mail is configured).
 
 In server mode (a Prefect server that has the chain's deployment) the sweep then asks for a run of the
 chain's flow for each township whose cases it released, without waiting for it. Without a server, or
@@ -20,6 +21,7 @@ from prefect.settings import PREFECT_API_URL
 
 from models.chain import all_chains
 from models.chains.household_exit import CODE as HOUSEHOLD_EXIT
+from tasks.digest import send_digests
 from tasks.overdue import flag_overdue_stages
 from tasks.publicity import Released, close_windows, release_by_township
 
@@ -37,8 +39,8 @@ def deployment_for(chain: str) -> tuple[str, dict[str, object]]:
 
 @flow(name="sweep")
 def sweep(now: str | None = None, scope: str = "") -> dict[str, int]:
-    """Close every due window, release the cases it held, flag stages past their deadline, and ask for a
-    chain run in each township with released cases (server mode only)."""
+    """Close every due window, release the cases it held, flag stages past their deadline, ask for a chain run
+    in each township with released cases (server mode only), and e-mail the offices' due-soon digests."""
     done = {"windows_closed": close_windows(scope, now), "advanced": 0}
     released: dict[str, list[Released]] = {}
     for chain in all_chains():
@@ -49,6 +51,7 @@ def sweep(now: str | None = None, scope: str = "") -> dict[str, int]:
                 done["advanced"] += sum(r.cases for r in moved)
     done["overdue_flagged"] = flag_overdue_stages(scope, now)
     done["chain_runs"] = sum(request_chain_runs(chain, moved, now) for chain, moved in released.items())
+    done["digests_sent"] = send_digests(scope, now)
     return done
 
 

@@ -1,30 +1,22 @@
-"""Reads for the dashboard beyond `models.status`: the area's totals, and one case with its stage visits, audit
-events, window, objections and documents."""
+"""Reads for the dashboard's overview beyond `models.status`: the area's totals, the windows closing soon, and
+each township's cases for the chart."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from models.actors import Actor
-from models.audit import AuditEvent
-from models.case import OUTCOME_NAMES, Outcome, Status
+from models.case import Status
 from models.cases import CASE, RECORD
 from models.chain import chain_named
 from models.clock import days_left
-from models.document import Document, DocumentCase
-from models.engine import MOVE_NAMES, OBJECTION, WINDOW, WINDOW_CASE, Move
+from models.engine import OBJECTION, WINDOW, WINDOW_CASE
 from models.publicity import ObjectionStatus
-from models.status import HOUSEHOLD, REGION, Filters, where_filters
-
-EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
-ACTOR = Actor.__table__  # type: ignore[attr-defined]
-DOCUMENT = Document.__table__  # type: ignore[attr-defined]
-DOCUMENT_CASE = DocumentCase.__table__  # type: ignore[attr-defined]
+from models.regions import Level, prefix
+from models.status import REGION, Filters, where_filters
 
 
 def case_count(session: Session, filters: Filters) -> int:
@@ -48,149 +40,60 @@ def open_objection_count(session: Session, region: str) -> int:
 
 
 @dataclass(frozen=True)
-class Visit:
-    stage: str
-    opened_at: datetime
-    due_at: datetime | None
-    decided_at: datetime | None
-    outcome: str
-    actor: str
-    reason: str
-    left_at: datetime | None
+class Closing:
+    """An open publicity window of the area closing soon: where, when, how many of the area's cases it holds."""
+
+    window_id: int
+    place: str
+    ends_at: datetime
+    days_left: int
+    cases: int
+    chain: str  # the chain's name
+
+
+def windows_closing(session: Session, region: str, now: datetime, within: timedelta) -> list[Closing]:
+    """Open windows holding cases of the area that end within `within` (or are already due), soonest first."""
+    rows = session.execute(
+        select(WINDOW.c.id, REGION.c.name, WINDOW.c.ends_at, func.count(CASE.c.id), func.min(CASE.c.chain))
+        .join(WINDOW_CASE, WINDOW_CASE.c.window_id == WINDOW.c.id)
+        .join(RECORD, RECORD.c.id == WINDOW_CASE.c.stage_record_id)
+        .join(CASE, CASE.c.id == RECORD.c.case_id)
+        .join(REGION, REGION.c.code == WINDOW.c.scope_code)
+        .where(WINDOW.c.closed_at.is_(None), WINDOW.c.ends_at <= now + within, CASE.c.village_code.startswith(region))
+        .group_by(WINDOW.c.id, REGION.c.name, WINDOW.c.ends_at).order_by(WINDOW.c.ends_at, WINDOW.c.id)
+    ).tuples().all()
+    return [Closing(r[0], r[1], r[2], max(0, days_left(r[2], now)), r[3], chain_named(r[4]).name) for r in rows]
 
 
 @dataclass(frozen=True)
-class Happening:
-    at: datetime
-    actor: str
-    action: str
-    detail: str
+class TownshipLoad:
+    """A township's cases for the overview's chart: active (of which overdue) and finished."""
+
+    name: str
+    active: int
+    overdue: int
+    finished: int
 
 
-@dataclass(frozen=True)
-class Paper:
-    id: int
-    kind: str
-    number: str
-    created_at: datetime
-    pdf: bool
-    docx: bool
-
-
-@dataclass(frozen=True)
-class Objected:
-    raised_by: str
-    raised_at: datetime
-    content: str
-    open: bool
-    resolution: str
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    id: int
-    chain: str  # the chain's code
-    chain_name: str
-    year: int
-    village_code: str
-    village: str
-    household: str
-    head: str
-    stage: str  # the current stage's code
-    stage_name: str
-    stage_role: str | None
-    status: str
-    status_name: str
-    due_at: datetime | None
-    window_ends_at: datetime | None
-    window_days_left: int | None
-    visits: list[Visit]
-    events: list[Happening]
-    papers: list[Paper]
-    objections: list[Objected]
-
-
-def _event_text(action: str, detail: str) -> str:
-    """An audit event in words: the move and its reason where the detail names them."""
-    try:
-        data = json.loads(detail)
-    except ValueError:
-        return detail
-    if not isinstance(data, dict):
-        return detail
-    move = str(data.get("move", ""))
-    words = MOVE_NAMES[Move(move)] if move in Move.__members__ else action
-    reason = data.get("reason")
-    return f"{words}{'：' + str(reason) if reason else ''}"
-
-
-def case_file(session: Session, case_id: int, now: datetime) -> CaseFile | None:
-    """One case with everything the case page shows; None when there is no such case."""
-    row = session.execute(
-        select(CASE.c.id, CASE.c.chain, CASE.c.year, CASE.c.village_code, REGION.c.name, HOUSEHOLD.c.number,
-               HOUSEHOLD.c.head_name, CASE.c.stage, CASE.c.status)
-        .join(REGION, REGION.c.code == CASE.c.village_code)
-        .outerjoin(HOUSEHOLD, HOUSEHOLD.c.id == CASE.c.household_id).where(CASE.c.id == case_id)
-    ).first()
-    if row is None:
-        return None
-    chain = chain_named(row[1])
-    stage = chain.stage(row[7])
-    stage_name = {s.code: s.name for s in chain.stages}
-    visits = [
-        Visit(stage_name.get(r[0], r[0]), r[1], r[2], r[3], OUTCOME_NAMES[Outcome(r[4])] if r[4] else "", r[5] or "",
-              r[6], r[7])
-        for r in session.execute(
-            select(RECORD.c.stage, RECORD.c.opened_at, RECORD.c.due_at, RECORD.c.decided_at, RECORD.c.outcome,
-                   ACTOR.c.name, RECORD.c.reason, RECORD.c.left_at)
-            .outerjoin(ACTOR, ACTOR.c.id == RECORD.c.actor_id).where(RECORD.c.case_id == case_id)
-            .order_by(RECORD.c.opened_at, RECORD.c.id)
-        ).tuples()
-    ]
-    events = [
-        Happening(r[0], r[1], r[2], _event_text(r[2], r[3]))
-        for r in session.execute(select(EVENT.c.at, EVENT.c.actor, EVENT.c.action, EVENT.c.detail)
-                                 .where(EVENT.c.case_id == case_id).order_by(EVENT.c.seq)).tuples()
-    ]
-    papers = [
-        Paper(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]))
-        for r in session.execute(
-            select(DOCUMENT.c.id, DOCUMENT.c.kind, DOCUMENT.c.number, DOCUMENT.c.created_at, DOCUMENT.c.pdf_path,
-                   DOCUMENT.c.docx_path)
-            .join(DOCUMENT_CASE, DOCUMENT_CASE.c.document_id == DOCUMENT.c.id)
-            .where(DOCUMENT_CASE.c.case_id == case_id).order_by(DOCUMENT.c.created_at, DOCUMENT.c.id)
-        ).tuples()
-    ]
-    objections = [
-        Objected(r[0], r[1], r[2], r[3] == ObjectionStatus.OPEN, r[4])
-        for r in session.execute(
-            select(OBJECTION.c.raised_by, OBJECTION.c.raised_at, OBJECTION.c.content, OBJECTION.c.status,
-                   OBJECTION.c.resolution).where(OBJECTION.c.case_id == case_id).order_by(OBJECTION.c.raised_at)
-        ).tuples()
-    ]
-    current = session.execute(
-        select(RECORD.c.due_at, WINDOW.c.ends_at).outerjoin(
-            WINDOW_CASE, WINDOW_CASE.c.stage_record_id == RECORD.c.id
-        ).outerjoin(WINDOW, and_(WINDOW.c.id == WINDOW_CASE.c.window_id, WINDOW.c.closed_at.is_(None)))
-        .where(RECORD.c.case_id == case_id, RECORD.c.left_at.is_(None))
-    ).first()
-    due_at, ends_at = (current[0], current[1]) if current else (None, None)
-    return CaseFile(
-        id=row[0], chain=chain.code, chain_name=chain.name, year=row[2], village_code=row[3], village=row[4],
-        household=row[5] or "", head=row[6] or "", stage=stage.code, stage_name=stage.name,
-        stage_role=stage.role.value if stage.role else None, status=row[8], status_name=chain.status_name(row[8]),
-        due_at=due_at, window_ends_at=ends_at, window_days_left=days_left(ends_at, now) if ends_at else None,
-        visits=visits, events=events, papers=papers, objections=objections,
-    )
-
-
-def document_cases(session: Session, document_id: int) -> tuple[Document, list[str]] | None:
-    """A document and the village codes of the cases it belongs to; None when there is no such document."""
-    document = session.get(Document, document_id)
-    if document is None:
-        return None
-    villages = session.execute(
-        select(CASE.c.village_code).distinct().join(DOCUMENT_CASE, DOCUMENT_CASE.c.case_id == CASE.c.id)
-        .where(DOCUMENT_CASE.c.document_id == document_id)
-    ).scalars().all()
-    return document, list(villages)
+def by_township(session: Session, region: str, now: datetime) -> list[TownshipLoad]:
+    """Each township of the area with cases, by its code."""
+    township = func.substr(CASE.c.village_code, 1, 9)
+    counts: dict[str, dict[str, int]] = {}
+    for code, status, count in session.execute(
+        select(township, CASE.c.status, func.count()).where(CASE.c.village_code.startswith(region))
+        .group_by(township, CASE.c.status)
+    ).tuples():
+        counts.setdefault(code, {}).setdefault("active" if status == Status.ACTIVE else "finished", 0)
+        counts[code]["active" if status == Status.ACTIVE else "finished"] += count
+    for code, count in session.execute(
+        select(township, func.count()).select_from(CASE)
+        .join(RECORD, and_(RECORD.c.case_id == CASE.c.id, RECORD.c.left_at.is_(None)))
+        .where(CASE.c.village_code.startswith(region), CASE.c.status == Status.ACTIVE, RECORD.c.due_at <= now)
+        .group_by(township)
+    ).tuples():
+        counts.setdefault(code, {})["overdue"] = count
+    codes = {prefix(code, Level.TOWNSHIP).ljust(12, "0"): code for code in counts}
+    names = dict(session.execute(
+        select(REGION.c.code, REGION.c.name).where(REGION.c.code.in_(list(codes)))).tuples().all())
+    return [TownshipLoad(names.get(full, code), counts[code].get("active", 0), counts[code].get("overdue", 0),
+                         counts[code].get("finished", 0)) for full, code in sorted(codes.items())]

@@ -42,6 +42,26 @@ class Settings(BaseSettings):
         default="Asia/Shanghai",
         description="Calendar of windows and deadlines; the database stores UTC.",
     )
+    smtp_host: str = Field(
+        default="",
+        description="SMTP server that sends the due-soon digest; empty: no e-mail is sent.",
+    )
+    smtp_port: int = Field(default=25, description="Port of the SMTP server.")
+    smtp_user: str = Field(default="", description="SMTP login; empty: send without logging in.")
+    smtp_password: str = Field(default="", description="Password of the SMTP login.")
+    smtp_sender: str = Field(
+        default="",
+        description="From address of the digest e-mail; empty: the SMTP login, else tuopin@<smtp_host>.",
+    )
+    smtp_starttls: bool = Field(default=False, description="Switch the SMTP connection to TLS (STARTTLS) first.")
+    digest_to: str = Field(
+        default="",
+        description="The one address the daily due-soon digest is sent to; empty: no digest e-mail.",
+    )
+    digest_days: int = Field(
+        default=3,
+        description="How many days ahead the due-soon digest looks (page default and daily e-mail).",
+    )
 
 
 @lru_cache(maxsize=1)

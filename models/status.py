@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session
 
 from models.case import Status
@@ -15,12 +15,13 @@ from models.cases import CASE, RECORD
 from models.chain import all_chains, chain_named
 from models.clock import days_left
 from models.engine import OBJECTION, WINDOW, WINDOW_CASE
-from models.household import Household
+from models.household import Household, Member
 from models.publicity import ObjectionStatus
 from models.regions import Region
 
 HOUSEHOLD = Household.__table__  # type: ignore[attr-defined]
 REGION = Region.__table__  # type: ignore[attr-defined]
+MEMBER = Member.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Filters:
     status: str | None = None
     chain: str | None = None  # a chain's code; None: every chain
     year: int | None = None
+    search: str = ""  # part of a household head's or member's name, the household number, or an ID's last digits
+    due_before: datetime | None = None  # active cases whose current stage is due at or before this moment
 
 
 def where_filters(query: Select[Any], filters: Filters) -> Select[Any]:
@@ -59,7 +62,25 @@ def where_filters(query: Select[Any], filters: Filters) -> Select[Any]:
         query = query.where(CASE.c.status == filters.status)
     if filters.year:
         query = query.where(CASE.c.year == filters.year)
+    if filters.search.strip():
+        query = query.where(CASE.c.household_id.in_(_households_matching(filters.search.strip())))
+    if filters.due_before is not None:
+        due = select(RECORD.c.case_id).where(RECORD.c.left_at.is_(None), RECORD.c.due_at <= filters.due_before)
+        query = query.where(CASE.c.status == Status.ACTIVE, CASE.c.id.in_(due))
     return query
+
+
+def _households_matching(text: str) -> Select[Any]:
+    """Households whose head or a member has `text` in their name, whose number is `text`, or (for digits) a
+    member whose ID number ends with them."""
+    members = MEMBER.c.name.contains(text, autoescape=True)
+    digits = text.upper()
+    if digits.rstrip("X").isdigit() and digits.count("X") <= 1:
+        members = or_(members, MEMBER.c.resident_id.endswith(digits, autoescape=True))
+    return select(HOUSEHOLD.c.id).where(or_(
+        HOUSEHOLD.c.head_name.contains(text, autoescape=True), HOUSEHOLD.c.number == text,
+        HOUSEHOLD.c.id.in_(select(MEMBER.c.household_id).where(members)),
+    ))
 
 
 def counts_by_stage(session: Session, filters: Filters) -> list[tuple[str, str, str, int]]:

@@ -7,14 +7,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.clock import utcnow
 from models.settings import get_settings
 from web.auth import Sessions, secret_key
-from web.pages import LoginRequired, router
+from web.case_pages import router as case_router
+from web.common import LoginRequired
+from web.digest import router as digest_router
+from web.pages import router
 from web.views import render
+from web.village_pages import router as village_router
 
 ERRORS = {403: "无权访问", 404: "页面不存在", 405: "不支持此操作"}
 
@@ -26,12 +31,20 @@ def create_app(database_url: str | None = None, *, clock: Callable[[], datetime]
     app.state.sessions = Sessions(secret_key())
     app.state.clock = clock
     app.include_router(router)
+    app.include_router(case_router)
+    app.include_router(village_router)
+    app.include_router(digest_router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _error: LoginRequired) -> Response:
         from fastapi.responses import RedirectResponse
 
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, _error: RequestValidationError) -> HTMLResponse:
+        message = "请求内容不完整或格式不对，请返回重试；本次未写入任何内容"
+        return render(request, "error", viewer=None, status=400, title="请求无法处理", message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:

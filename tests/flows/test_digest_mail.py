@@ -1,0 +1,117 @@
+"""The sweep e-mails each office's due-soon digest to a real SMTP server (aiosmtpd on 127.0.0.1), in Chinese, and
+sends nothing when nothing is due or when e-mail is off."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from models.case import Case
+from models.clerks import Clerks
+from models.household import Household
+from models.settings import get_settings
+from tests.walk import CHAIN, open_all
+
+pytestmark = pytest.mark.usefixtures("html_only")
+TO = "fupin@shifan.example.cn"
+T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.received.append((list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for _, m in self.received]
+
+    def of(self, office: str) -> tuple[list[str], EmailMessage]:
+        return next((to, m) for to, m in self.received if f"】{office} " in str(m["Subject"]))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def inbox(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A real SMTP server for the test, and the settings that send digests to it."""
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    for name, value in (("TUOPIN_SMTP_HOST", "127.0.0.1"), ("TUOPIN_SMTP_PORT", str(port)),
+                        ("TUOPIN_SMTP_SENDER", "tuopin@county.example.cn"), ("TUOPIN_DIGEST_TO", TO)):
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield handler
+    controller.stop()
+    get_settings.cache_clear()
+
+
+def run_sweep(now: str) -> dict[str, int]:
+    from flows.runtime import run_sweep as sweep
+
+    return sweep(now)
+
+
+def text_of(mail: EmailMessage) -> str:
+    body = mail.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_the_sweep_mails_each_office_its_overdue_and_due_soon_cases(prefect_api, world, inbox):
+    opened = open_all(world, T0)  # 村民小组推荐 due by 2026-10-15 24:00
+    t1, t2 = world.area.townships
+    mine = [i for i in opened if world.session.get(Case, i).village_code[:9] == t1[:9]]
+    first_village = [i for i in mine if world.session.get(Case, i).village_code == world.villages[0]]
+    Clerks(world.session, CHAIN, 2026, "").decide("GROUP_RECOMMEND", T0 + timedelta(days=2), first_village)
+    # On 10-16 the rest of 村民小组推荐 is a day overdue; 村委会评议 (opened 10-10) is due by 10-17 24:00.
+
+    done = run_sweep("2026-10-16 09:00")
+    assert done["digests_sent"] == 3 and done["overdue_flagged"] == len(opened) - len(first_village)
+    assert len(inbox.received) == 3 and all(to == [TO] for to, _ in inbox.received)
+    late = len(mine) - len(first_village)
+    recipients, mail = inbox.of("示范镇")
+    assert mail["Subject"] == f"【到期提醒】示范镇 2026-10-16：超期{late}件，3日内到期{len(first_village)}件"
+    assert mail["To"] == TO and mail["From"] == "tuopin@county.example.cn"
+    text = text_of(mail)
+    assert "【贫困户脱贫退出 · 村民小组推荐】超期" in text and "【贫困户脱贫退出 · 村委会评议】超期0件" in text
+    assert text.index("村民小组推荐") < text.index("村委会评议")  # overdue first
+    for case_id in mine:
+        head = world.session.get(Household, world.session.get(Case, case_id).household_id).head_name
+        assert f"案件{case_id} " in text and head in text
+    assert "已超期1天" in text and "剩余2天" in text
+    assert not any(f"案件{i} " in text for i in opened if i not in mine)
+    html = mail.get_body(("html",))
+    assert html is not None and "村民小组推荐" in str(html.get_content())
+    assert any(s.startswith("【到期提醒】长沙县 2026-10-16：超期") for s in inbox.subjects())
+
+
+def test_no_mail_when_nothing_is_due(prefect_api, world, inbox):
+    open_all(world, T0)
+    done = run_sweep("2026-10-08 12:00")  # due 10-15 24:00: more than 3 days away
+    assert done["digests_sent"] == 0 and inbox.received == []
+
+
+def test_no_mail_when_e_mail_is_off(prefect_api, world, inbox, monkeypatch):
+    open_all(world, T0)
+    monkeypatch.delenv("TUOPIN_DIGEST_TO")
+    get_settings.cache_clear()
+    assert run_sweep("2026-10-16 09:00")["digests_sent"] == 0 and inbox.received == []

@@ -1,0 +1,203 @@
+"""One case in the dashboard: its page, a decision through the one door, evidence uploads, objections raised and
+resolved, its case file (案卷) and downloads. Anything outside the clerk's area answers "not found"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from models.case import Status
+from models.case_file import case_file_zip, checklist, holdings
+from models.case_view import CaseView, case_view, document_cases
+from models.cases import load_rows
+from models.engine import MOVE_NAMES, Move, transition
+from models.errors import TransitionRefused, TuopinError
+from models.evidence import evidence_villages, store_evidence
+from models.objections import raise_objection, resolve_objection
+from models.policy import policy_for
+from models.windows import posted_cases
+from web.auth import Viewer
+from web.common import DB, form_ok, missing, now, number, refused_form, viewer_of
+from web.views import render
+
+router = APIRouter()
+DECISIONS = (Move.APPROVE, Move.RETURN, Move.REJECT)
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
+        "resolved": "异议已处理"}
+
+
+def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
+    """The case if it exists and lies in the clerk's area."""
+    found = case_view(session, number(case_id) or 0, now(request))
+    return found if found is not None and viewer.covers(found.village_code) else None
+
+
+def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, *, error: str = "",
+              done: str = "", status: int = 200) -> HTMLResponse:
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    may_decide = found.status == Status.ACTIVE and found.stage_role == viewer.actor.role
+    return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
+                  may_decide=may_decide, moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error,
+                  done=DONE.get(done, ""))
+
+
+def _refused(request: Request, session: Session, viewer: Viewer, case_id: str, error: TuopinError) -> HTMLResponse:
+    """The case page again with why nothing was written."""
+    session.rollback()
+    why = error.reason if isinstance(error, TransitionRefused) else str(error)
+    return show_case(request, session, viewer, case_id, error=f"未执行：{why}；本次未写入任何内容", status=409)
+
+
+@router.get("/cases/{case_id}")
+def case(request: Request, session: DB, case_id: str, done: str = "") -> Response:
+    return show_case(request, session, viewer_of(request, session), case_id, done=done)
+
+
+@router.post("/cases/{case_id}/decide")
+def decide(request: Request, session: DB, case_id: str, stage: Annotated[str, Form()] = "",
+           move: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+           csrf: Annotated[str, Form()] = "") -> Response:
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    if move not in {m.value for m in DECISIONS}:
+        return show_case(request, session, viewer, case_id, error="请选择通过、退回或不予通过", status=400)
+    try:
+        transition(session=session, chain=found.chain, stage=stage, case_ids=[found.id], move=Move(move),
+                   actor=viewer.actor, now=now(request), reason=reason.strip())
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done={move}", status_code=303)
+
+
+@router.post("/cases/{case_id}/evidence")
+def upload(request: Request, session: DB, case_id: str, kind: Annotated[str, Form()] = "",
+                 file: Annotated[UploadFile | None, File()] = None, whole_window: Annotated[str, Form()] = "",
+                 csrf: Annotated[str, Form()] = "") -> Response:
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    if file is None or not file.filename:
+        return show_case(request, session, viewer, case_id, error="请选择要上传的文件；本次未写入任何内容", status=400)
+    limit = policy_for(found.village_code, found.year).evidence.max_bytes
+    content = file.file.read(limit + 1)
+    ids = [found.id]
+    if whole_window and found.window_id is not None:  # the photo of a posted list proves it for every case on it
+        posted = load_rows(session, posted_cases(session, found.window_id))
+        ids = sorted(i for i, row in posted.items() if viewer.covers(row.village_code))
+    try:
+        store_evidence(session=session, case_ids=ids, kind=kind, filename=file.filename, content=content,
+                       actor=viewer.actor, now=now(request))
+        session.commit()
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done=evidence", status_code=303)
+
+
+@router.post("/cases/{case_id}/objections")
+def object_to(request: Request, session: DB, case_id: str, raised_by: Annotated[str, Form()] = "",
+              content: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    try:
+        raise_objection(session=session, case_id=found.id, raised_by=raised_by, content=content, now=now(request),
+                        actor=viewer.actor)
+        session.commit()
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done=objection", status_code=303)
+
+
+@router.post("/cases/{case_id}/objections/{objection_id}")
+def resolve(request: Request, session: DB, case_id: str, objection_id: str, upheld: Annotated[str, Form()] = "",
+            resolution: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None or not any(o.id == number(objection_id) for o in found.objections):
+        return missing(request, viewer, "异议不存在")
+    if upheld not in ("yes", "no"):
+        return show_case(request, session, viewer, case_id, error="请选择异议是否成立", status=400)
+    try:
+        resolve_objection(session=session, objection_id=number(objection_id) or 0, upheld=upheld == "yes",
+                          resolution=resolution, now=now(request), actor=viewer.actor)
+        session.commit()
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done=resolved", status_code=303)
+
+
+@router.get("/cases/{case_id}/file")
+def case_file_page(request: Request, session: DB, case_id: str) -> Response:
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    rules = policy_for(found.village_code, found.year).evidence
+    states = checklist(rules, found.chain, holdings(session, [found.id])[found.id])
+    return render(request, "case_file", viewer=viewer, title=f"案件{found.id}案卷", case=found, states=states)
+
+
+@router.get("/cases/{case_id}/file.zip")
+def case_file_download(request: Request, session: DB, case_id: str) -> Response:
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    rules = policy_for(found.village_code, found.year).evidence
+    content = case_file_zip(session, found.chain, rules, [found.id])
+    return zip_response(content, f"案卷-案件{found.id}.zip")
+
+
+def zip_response(content: bytes, name: str) -> Response:
+    return Response(content, media_type="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@router.get("/documents/{document_id}/{kind}")
+def document(request: Request, session: DB, document_id: str, kind: str) -> Response:
+    viewer = viewer_of(request, session)
+    found = document_cases(session, number(document_id) or 0)
+    if found is None or kind not in FORMATS:
+        return missing(request, viewer, "文件不存在")
+    paper, villages = found
+    if not all(viewer.covers(v) for v in villages or [paper.scope_code]):
+        return missing(request, viewer, "文件不存在")
+    path = {"html": paper.path, "pdf": paper.pdf_path, "docx": paper.docx_path}[kind]
+    if not path or not Path(path).is_file():
+        return missing(request, viewer, "文件不存在")
+    inline = "attachment" if kind == "docx" else "inline"
+    return FileResponse(path, media_type=FORMATS[kind], filename=Path(path).name, content_disposition_type=inline)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence(request: Request, session: DB, evidence_id: str) -> Response:
+    viewer = viewer_of(request, session)
+    found = evidence_villages(session, number(evidence_id) or 0)
+    if found is None or not found[1] or not all(viewer.covers(v) for v in found[1]):
+        return missing(request, viewer, "文件不存在")
+    proof = found[0]
+    if not Path(proof.path).is_file():
+        return missing(request, viewer, "文件不存在")
+    return FileResponse(proof.path, media_type=proof.media_type, filename=proof.filename,
+                        content_disposition_type="inline")
