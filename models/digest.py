@@ -167,7 +167,7 @@ def _due_stages(session: Session, region: str, now: datetime, until: datetime) -
     return tuple(sorted(stages, key=lambda s: (s.overdue == 0, *order.get((s.chain, s.stage), (99, 99)))))
 
 
-def _closing_windows(session: Session, region: str, now: datetime, until: datetime) -> tuple[ClosingWindow, ...]:
+def closing_windows(session: Session, region: str, now: datetime, until: datetime) -> tuple[ClosingWindow, ...]:
     """Open windows posted in the region whose end falls by `until`, soonest first."""
     cases = (select(func.count()).select_from(WINDOW_CASE).where(WINDOW_CASE.c.window_id == WINDOW.c.id)
              .scalar_subquery())
@@ -222,7 +222,7 @@ def digest(session: Session, region_prefix: str, now: datetime, days: int = 3) -
     return Digest(
         region=region_prefix, office=office_name(session, region_prefix), now=now, days=days, until=until,
         stages=_due_stages(session, region_prefix, now, until),
-        windows=_closing_windows(session, region_prefix, now, until),
+        windows=closing_windows(session, region_prefix, now, until),
         objections=_open_objections(session, region_prefix),
     )
 

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from models.case import STATUS_NAMES, Status
 from models.chain import all_chains, chain_named
-from models.dashboard import by_township, case_count, open_objection_count, overdue_count, windows_closing
+from models.dashboard import by_township, case_count, open_objection_count, overdue_count
+from models.digest import closing_windows
 from models.errors import NotFound
 from models.regions import Level, Region
 from models.status import Filters, case_page, counts_by_stage
@@ -70,7 +71,7 @@ def overview(request: Request, session: DB) -> Response:
     return render(request, "overview", viewer=viewer, title="概览", chains=chains, totals=totals,
                   overdue=overdue_count(session, viewer.region, moment),
                   objections=open_objection_count(session, viewer.region),
-                  closing=windows_closing(session, viewer.region, moment, DUE_SOON), townships=townships,
+                  closing=closing_windows(session, viewer.region, moment, moment + DUE_SOON), townships=townships,
                   widest=max([t.active + t.finished for t in townships] + [1]))
 
 
