@@ -97,6 +97,8 @@ def run_demo(out_dir: str) -> None:
                           f"入户核查表{done.get('HOME_CHECK.documents', 0)}份（每村一份，每户一页）；"
                           f"{len(villages)}个村张贴公示，共{done.get('PUBLICITY.posted', 0)}户，"
                           "公示期2026年10月26日至11月1日（7天，含张贴当日）")
+        photos = clerks.photograph_notices("PUBLICITY", parse("2026-10-26 11:00"))
+        say("2026-10-26", f"各村上传公示照片{photos}张（公示影像资料，列入案卷）")
 
         objected = [clerks.cases("PUBLICITY", v)[0] for v in villages[:2]]
         texts = [("村民甲", "该户家中新购小轿车，收入可能不实"), ("村民乙", "该户住房为危房，尚未改造")]

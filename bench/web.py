@@ -1,0 +1,549 @@
+"""Benchmark of the web dashboard on a county of 12,000 cases (SQLite), printed, never asserted:
+
+1. builds the county as `bench.household_exit` does (12,000 households, 300 villages, 20 townships), then walks
+   its cases through the household exit chain to different stages: some returned or rejected, some past their
+   deadline, village notices still open with objections raised, some announced and exited;
+2. serves the real dashboard (`web.app.create_app`) with uvicorn on a free port of 127.0.0.1 in a thread, wrapped
+   in an ASGI middleware that times each request on the server (from the request's start to its response's end)
+   and counts the SQL statements it runs (a `before_cursor_execute` listener on the app's engine);
+3. logs in as a county clerk (sees every case) and as a township clerk, and requests each page after a warm-up:
+   the overview, the case list (first page, filtered, deep, searched, a short and an empty page) and case pages;
+4. times the hand-written SQL equivalent of the list page's queries on the same database with sqlite3 (the raw
+   baseline, same run), prints the table, the verdict against DESIGN.md's goal (the list's p95 at most 300 ms on
+   SQLite) and whether a page's statement count stays the same whatever number of rows it shows.
+
+Usage: python -m bench.web [--households N] [--villages N] [--townships N] [--requests N] [--show-sql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import socket
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import event, select
+from sqlmodel import Session, col
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bench.household_exit import YEAR, build, say, use_database
+from models import machine
+from models.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.case import Case
+from models.chains.household_exit import CODE
+from models.clerks import Clerks
+from models.clock import parse
+from models.db import engine_for, session_scope
+from models.engine import Move
+from models.household import Household
+from models.objections import raise_objection
+from models.publicity import Objection
+from models.regions import Level, prefix
+from models.sampling import SampleCase
+from models.synthetic import Area
+from models.web_users import add_web_user
+from models.windows import close_due_windows
+from web.app import create_app
+from web.auth import hash_password
+
+PASSWORD = "bench-web-12345"
+GOAL_MS = 300.0  # DESIGN.md: the web case list at p95 300 ms or less
+# The decided stages in order, and the share of cases whose walk stops before each one's decision (the rest go on).
+DECIDED = ("GROUP_RECOMMEND", "COMMITTEE_REVIEW", "CHECK_REQUEST", "HOME_CHECK", "COUNTY_REQUEST", "COUNTY_RECHECK",
+           "COUNTY_APPROVAL")
+STOPS = (0.06, 0.05, 0.04, 0.10, 0.08, 0.10, 0.07)  # then 0.50 go all the way
+OPEN_VILLAGES = 2  # per township: the villages whose notices are posted last and still open when the pages are read
+NOW = "2026-11-04 18:00"  # the dashboard's clock
+
+
+# --- the county -----------------------------------------------------------------------------------------------
+
+def walk(area: Area) -> dict[str, int]:
+    """Move the county's cases to different stages through the one door and the machine's steps."""
+    rng = random.Random(12)
+    county = area.county_code[:6]
+    with session_scope() as session:
+        clerks = Clerks(session, CODE, YEAR, county)
+        system = actor_named(session, SYSTEM_NAME)
+        ids = clerks.cases("GROUP_RECOMMEND")
+        stop = {case_id: rng.choices(range(len(STOPS) + 1), weights=(*STOPS, 1 - sum(STOPS)))[0] for case_id in ids}
+        village_of = dict(session.execute(select(col(Case.id), col(Case.village_code))).tuples().all())
+        townships = sorted({prefix(v, Level.TOWNSHIP) for v in village_of.values()})
+        late_villages = {v for t in townships for v in sorted({v for v in village_of.values()
+                                                               if v.startswith(t)})[:OPEN_VILLAGES]}
+        late_townships = set(townships[: len(townships) // 2])
+
+        def movers(stage: str) -> list[int]:
+            return [i for i in clerks.cases(stage) if stop[i] > DECIDED.index(stage)]
+
+        def step(text: str, mark: float) -> None:
+            say(f"    {text} ({time.perf_counter() - mark:.1f} s)")
+
+        mark = time.perf_counter()
+        clerks.decide("GROUP_RECOMMEND", parse("2026-10-10 10:00"), movers("GROUP_RECOMMEND"))
+        going = movers("COMMITTEE_REVIEW")
+        back = going[::97]
+        clerks.decide("COMMITTEE_REVIEW", parse("2026-10-12 10:00"), back, move=Move.RETURN,
+                      reason="评议材料不全，退回重新推荐")
+        clerks.decide("COMMITTEE_REVIEW", parse("2026-10-12 10:00"), [i for i in going if i not in set(back)])
+        clerks.decide("CHECK_REQUEST", parse("2026-10-13 10:00"), movers("CHECK_REQUEST"))
+        going = movers("HOME_CHECK")
+        clerks.check("HOME_CHECK", parse("2026-10-14 09:00"), going)
+        out = going[::89]
+        clerks.decide("HOME_CHECK", parse("2026-10-14 15:00"), out, move=Move.REJECT, reason="人均纯收入未达标")
+        clerks.decide("HOME_CHECK", parse("2026-10-14 15:00"), [i for i in going if i not in set(out)])
+        step("village and township decisions, home checks", mark)
+
+        mark = time.perf_counter()
+        early = sorted({village_of[i] for i in clerks.cases("PUBLICITY")} - late_villages)
+        for village in early:
+            machine.post_notices(session=session, chain=CODE, stage="PUBLICITY", scope=village, year=YEAR,
+                                 now=parse("2026-10-15 09:00"), actor=system)
+        session.commit()
+        posted = [i for i in clerks.cases("PUBLICITY") if village_of[i] not in late_villages]
+        objected = object_to(session, clerks, posted[::150], parse("2026-10-16 10:00"))
+        released = 0
+        for village in early:
+            close_due_windows(session=session, now=parse("2026-10-23 00:05"), actor=system, scope_prefix=village)
+            released += len(machine.release(session=session, chain=CODE, stage="PUBLICITY", scope=village, year=YEAR,
+                                            now=parse("2026-10-23 00:05"), actor=system).moved)
+        session.commit()
+        step(f"{len(early)} village notices posted and closed, {released:,} cases released, "
+             f"{objected} objections", mark)
+
+        mark = time.perf_counter()
+        clerks.decide("COUNTY_REQUEST", parse("2026-10-24 10:00"), movers("COUNTY_REQUEST"))
+        machine.draw_samples(session=session, chain=CODE, stage="COUNTY_RECHECK", scope=county, year=YEAR,
+                             now=parse("2026-10-24 11:00"), actor=system)
+        session.commit()
+        going = movers("COUNTY_RECHECK")
+        drawn = set(session.scalars(select(col(SampleCase.case_id)).where(col(SampleCase.drawn).is_(True))))
+        clerks.check("COUNTY_RECHECK", parse("2026-10-25 09:00"), [i for i in going if i in drawn])
+        clerks.decide("COUNTY_RECHECK", parse("2026-10-25 15:00"), going)
+        clerks.decide("COUNTY_APPROVAL", parse("2026-10-26 09:00"), movers("COUNTY_APPROVAL"))
+        for township in townships:
+            if township not in late_townships:
+                machine.post_notices(session=session, chain=CODE, stage="COUNTY_APPROVAL", scope=township, year=YEAR,
+                                     now=parse("2026-10-26 10:00"), actor=system)
+        session.commit()
+        exited = 0
+        for township in townships:
+            if township not in late_townships:
+                close_due_windows(session=session, now=parse("2026-11-03 00:05"), actor=system, scope_prefix=township)
+                exited += len(machine.release(session=session, chain=CODE, stage="COUNTY_APPROVAL", scope=township,
+                                              year=YEAR, now=parse("2026-11-03 00:05"), actor=system).moved)
+        session.commit()
+        step(f"county request, re-check and approval; {exited:,} cases announced and exited", mark)
+
+        mark = time.perf_counter()
+        for village in sorted(late_villages):
+            machine.post_notices(session=session, chain=CODE, stage="PUBLICITY", scope=village, year=YEAR,
+                                 now=parse("2026-11-04 09:00"), actor=system)
+        for township in sorted(late_townships):
+            machine.post_notices(session=session, chain=CODE, stage="COUNTY_APPROVAL", scope=township, year=YEAR,
+                                 now=parse("2026-11-04 10:00"), actor=system)
+        session.commit()
+        posted = [i for i in clerks.cases("PUBLICITY") if village_of[i] in late_villages]
+        objected = object_to(session, clerks, posted[::30], parse("2026-11-04 15:00"))
+        step(f"{len(late_villages)} village notices and {len(late_townships)} announcements still open, "
+             f"{objected} objections raised in them", mark)
+        rows = session.execute(select(col(Case.stage), col(Case.status), col(Case.id))).tuples().all()
+    spread: dict[str, int] = {}
+    for stage, status, _ in rows:
+        key = stage if status == "ACTIVE" else status
+        spread[key] = spread.get(key, 0) + 1
+    return spread
+
+
+def object_to(session: Session, clerks: Clerks, case_ids: list[int], now: datetime) -> int:
+    """An objection against each of these posted cases, recorded by its village committee."""
+    village_of = dict(session.execute(select(col(Case.id), col(Case.village_code))
+                                      .where(col(Case.id).in_(case_ids))).tuples().all())
+    for n, case_id in enumerate(case_ids):
+        raise_objection(session=session, case_id=case_id, raised_by=f"村民{n + 1}号",
+                        content="家中新购小汽车一辆，收入情况存疑", now=now,
+                        actor=clerks.actor(Role.VILLAGE_COMMITTEE, village_of[case_id]))
+    session.commit()
+    return len(case_ids)
+
+
+def add_logins(area: Area) -> dict[str, tuple[Actor, str]]:
+    """A county clerk and a township clerk (login -> person, region prefix), one password."""
+    password_hash = hash_password(PASSWORD)
+    found: dict[str, tuple[Actor, str]] = {}
+    with session_scope() as session:
+        for login, role, region in (("county", Role.COUNTY_GOVERNMENT, area.county_code),
+                                    ("township", Role.TOWNSHIP_GOVERNMENT, area.townships[1])):
+            actor = session.scalars(select(Actor).where(col(Actor.role) == role,
+                                                        col(Actor.region_code) == region)).one()
+            add_web_user(session, login=login, actor=actor, password_hash=password_hash)
+            found[login] = (actor, prefix(actor.region_code, actor.level))
+        session.commit()
+    return found
+
+
+# --- measuring ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """What one request did: its SQL statements (their time and text, when asked)."""
+
+    statements: int = 0
+    texts: list[str] | None = None
+
+
+_tally: ContextVar[Tally | None] = ContextVar("bench_web_tally", default=None)
+
+
+@dataclass
+class Measured:
+    path: str
+    status: int
+    ms: float
+    statements: int
+    texts: list[str] | None
+
+
+@dataclass
+class Timing:
+    """ASGI middleware: each request's server time (its start to its response's last byte handed to the server)
+    and the SQL statements run for it, counted on the app's engine."""
+
+    app: ASGIApp
+    records: list[Measured] = field(default_factory=list)
+    keep_sql: bool = False
+
+    def count(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        tally = _tally.get()
+        if tally is not None:
+            tally.statements += 1
+            if tally.texts is not None:
+                conn.info["bench_web_started"] = time.perf_counter()
+
+    def took(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        tally = _tally.get()
+        if tally is not None and tally.texts is not None:
+            ms = (time.perf_counter() - conn.info.pop("bench_web_started", time.perf_counter())) * 1000
+            tally.texts.append(f"{ms:6.1f} ms  {' '.join(statement.split())}")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tally = Tally(texts=[] if self.keep_sql else None)
+        token = _tally.set(tally)
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            _tally.reset(token)
+            query = scope.get("query_string", b"").decode()
+            self.records.append(Measured(scope["path"] + (f"?{query}" if query else ""), status, ms, tally.statements,
+                                         tally.texts))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    """The dashboard on the database, served by uvicorn in a thread until `stop`."""
+
+    def __init__(self, url: str, now: datetime, keep_sql: bool) -> None:
+        self.timing = Timing(create_app(url, clock=lambda: now), keep_sql=keep_sql)
+        event.listen(engine_for(url), "before_cursor_execute", self.timing.count)
+        if keep_sql:
+            event.listen(engine_for(url), "after_cursor_execute", self.timing.took)
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.timing, host="127.0.0.1", port=port, log_level="warning",
+                                                    access_log=False, lifespan="off", ws="none"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the dashboard did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def logged_in(base: str, login: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token, page.text
+    answer = client.post("/login", data={"login": login, "password": PASSWORD, "csrf": token.group(1)})
+    if answer.status_code != 303:
+        raise RuntimeError(f"login {login} refused: {answer.status_code}")
+    return client
+
+
+@dataclass
+class Row:
+    viewer: str
+    page: str
+    paths: list[str]
+    times: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    shown: str = ""  # what the page showed: rows, total, page number
+    raw: tuple[str, tuple[str, ...], int] | None = None  # the raw baseline's extra WHERE, its parameters, offset
+    rows: int = -1  # rows of a list page
+    kind: str = ""  # "list", "overview", "case"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def what_shows(html: str) -> tuple[int, str]:
+    """The rows a list page shows, and in words with its total and page."""
+    rows = len(re.findall(r'<td><a href="/cases/\d+">', html))
+    total = re.search(r"案件（共(\d+)件）", html)
+    page = re.search(r"第(\d+)页，共(\d+)页", html)
+    words = f"{rows} row{'' if rows == 1 else 's'}" + (f" of {int(total.group(1)):,}" if total else "")
+    return rows, words + (f", page {page.group(1)}/{page.group(2)}" if page else "")
+
+
+def fetch(served: Served, client: httpx.Client, path: str) -> tuple[httpx.Response, Measured]:
+    """One request, and what the middleware measured of it (recorded once the response has gone out)."""
+    records = served.timing.records
+    before = len(records)
+    answer = client.get(path)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{path} answered {answer.status_code}")
+    deadline = time.monotonic() + 5
+    while len(records) == before:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no timing recorded for {path}")
+        time.sleep(0.0005)
+    return answer, records[before]
+
+
+def measure(served: Served, client: httpx.Client, row: Row, requests: int, warmup: int = 3) -> list[Measured]:
+    """Warm-up requests, then `requests` timed ones, the page's paths in turn."""
+    for i in range(warmup):
+        answer, _ = fetch(served, client, row.paths[i % len(row.paths)])
+        if i == 0 and row.kind == "list":
+            row.rows, row.shown = what_shows(answer.text)
+    found = [fetch(served, client, row.paths[i % len(row.paths)])[1] for i in range(requests)]
+    served.timing.records.clear()
+    row.times = [m.ms for m in found]
+    row.statements = [m.statements for m in found]
+    say(f"  {row.viewer:<8} {row.page:<34} p50 {statistics.median(row.times):6.1f} ms  "
+        f"p95 {percentile(row.times, 0.95):6.1f} ms  SQL {min(row.statements)}-{max(row.statements)}  {row.shown}")
+    return found
+
+
+# --- the raw baseline -----------------------------------------------------------------------------------------
+
+LIST_SQL = """
+SELECT c.id, h.number, h.head_name, r.name, c.stage, c.status, s.due_at, s.id, c.chain
+FROM "case" c
+LEFT JOIN household h ON h.id = c.household_id
+JOIN region r ON r.code = c.village_code
+LEFT JOIN stagerecord s ON s.case_id = c.id AND s.left_at IS NULL
+WHERE c.village_code LIKE ? || '%' {where}
+ORDER BY s.due_at IS NULL, s.due_at, c.id LIMIT 20 OFFSET ?
+"""
+COUNT_SQL = """SELECT count(*) FROM "case" c WHERE c.village_code LIKE ? || '%' {where}"""
+# The list's search (q=): a household whose head's name holds q, numbered q, or with a member whose name holds q or
+# whose resident ID ends with q.
+SEARCH_SQL = """AND c.household_id IN (SELECT h2.id FROM household h2 WHERE h2.head_name LIKE '%' || ? || '%'
+ OR h2.number = ? OR h2.id IN (SELECT m.household_id FROM member m WHERE m.name LIKE '%' || ? || '%'
+ OR m.resident_id LIKE '%' || ?))"""
+
+
+def raw_list(db_path: str, region: str, where: str, params: tuple[str, ...], offset: int,
+             requests: int) -> tuple[float, float, float, float]:
+    """The list page's count and page queries written by hand, on sqlite3: p50/p95 of both, p50/p95 of the page query
+    alone (ms)."""
+    connection = sqlite3.connect(db_path)
+    both: list[float] = []
+    page: list[float] = []
+    for _ in range(requests + 3):
+        start = time.perf_counter()
+        total = connection.execute(COUNT_SQL.format(where=where), (region, *params)).fetchone()[0]
+        middle = time.perf_counter()
+        last = max(0, (total - 1) // 20 * 20)  # a page past the end shows the last one, as the list does
+        connection.execute(LIST_SQL.format(where=where), (region, *params, min(offset, last))).fetchall()
+        end = time.perf_counter()
+        both.append((end - start) * 1000)
+        page.append((end - middle) * 1000)
+    connection.close()
+    both, page = both[3:], page[3:]
+    return statistics.median(both), percentile(both, 0.95), statistics.median(page), percentile(page, 0.95)
+
+
+# --- the run --------------------------------------------------------------------------------------------------
+
+def pages_for(session: Session, login: str, region: str) -> list[Row]:
+    """The pages measured for a viewer: overview, lists, and case pages of different stages and statuses."""
+    household = session.scalars(select(col(Household.number)).where(col(Household.village_code).startswith(region))
+                                .order_by(col(Household.id)).offset(7)).first()
+    assert household is not None
+    rows = [
+        Row(login, "overview /", ["/"], kind="overview"),
+        Row(login, "list, first page", ["/cases"], kind="list", raw=("", (), 0)),
+        Row(login, "list, chain + status ACTIVE", ["/cases?chain=HOUSEHOLD_EXIT&status=ACTIVE"], kind="list",
+            raw=("AND c.chain = ? AND c.status = ?", (CODE, "ACTIVE"), 0)),
+        Row(login, "list, deep page (page=300)", ["/cases?page=300"], kind="list", raw=("", (), 299 * 20)),
+        Row(login, f"list, search q={household}", [f"/cases?q={household}"], kind="list",
+            raw=(SEARCH_SQL, (household,) * 4, 0)),
+        Row(login, "list, short last page (REJECTED)", ["/cases?status=REJECTED&page=999"], kind="list"),
+        Row(login, "list, empty (no such stage+status)",
+            ["/cases?chain=HOUSEHOLD_EXIT&stage=GROUP_RECOMMEND&status=EXITED"], kind="list"),
+    ]
+    # One case per (stage, status), and cases with an objection: different numbers of visits, events, papers.
+    picks: dict[tuple[str, str], int] = {}
+    for case_id, stage, status in session.execute(
+        select(col(Case.id), col(Case.stage), col(Case.status)).where(col(Case.village_code).startswith(region))
+        .order_by(col(Case.id))
+    ).tuples():
+        picks.setdefault((stage, status), case_id)
+    objected = session.scalars(select(col(Objection.case_id)).join(Case, col(Case.id) == col(Objection.case_id))
+                               .where(col(Case.village_code).startswith(region)).limit(2)).all()
+    ids = sorted(set(picks.values()) | set(objected))
+    rows.append(Row(login, f"case page, {len(ids)} cases in turn", [f"/cases/{i}" for i in ids], kind="case"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=12_000)
+    parser.add_argument("--villages", type=int, default=300)
+    parser.add_argument("--townships", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per page (after 3 warm-up ones)")
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one request per page")
+    args = parser.parse_args()
+    os.environ["TUOPIN_PDF"] = "false"
+    os.environ["TUOPIN_DOCX"] = "false"
+    folder = Path(tempfile.mkdtemp(prefix="tuopin-bench-web-"))
+    say(f"tuopin web benchmark: {args.households:,} cases, {args.villages} villages, {args.townships} townships, "
+        f"SQLite ({os.cpu_count()} cores)")
+
+    say("\n1. The county")
+    started = time.perf_counter()
+    db_path = use_database(folder)
+    url = f"sqlite:///{db_path}"
+    area = build(args)
+    say("  walking the cases to different stages ...")
+    spread = walk(area)
+    say("  cases: " + ", ".join(f"{k} {v:,}" for k, v in spread.items()))
+    logins = add_logins(area)
+    now = parse(NOW)
+    with sqlite3.connect(db_path) as connection:
+        overdue = connection.execute(
+            'SELECT count(*) FROM "case" c JOIN stagerecord s ON s.case_id = c.id AND s.left_at IS NULL'
+            " WHERE c.status = 'ACTIVE' AND s.due_at <= ?", (now.strftime("%Y-%m-%d %H:%M:%S.%f"),)).fetchone()[0]
+        objections = connection.execute("SELECT count(*) FROM objection WHERE status = 'OPEN'").fetchone()[0]
+    say(f"  at the dashboard's clock: {overdue:,} cases past their deadline, {objections} open objections")
+    say(f"  county ready in {time.perf_counter() - started:.0f} s; the dashboard's clock: {NOW}")
+
+    say(f"\n2. The dashboard served by uvicorn on 127.0.0.1, {args.requests} timed requests per page after 3 warm-up")
+    served = Served(url, now, args.show_sql)
+    rows: list[Row] = []
+    try:
+        with session_scope() as session:
+            plans = {login: pages_for(session, login, region) for login, (_, region) in logins.items()}
+        for login, (actor, region) in logins.items():
+            say(f"  {login}: {actor.name}, region {region} ...")
+            client = logged_in(served.base, login)
+            try:
+                for row in plans[login]:
+                    found = measure(served, client, row, args.requests)
+                    if args.show_sql:
+                        for text in found[0].texts or []:
+                            say(f"      {text[:300]}")
+                    rows.append(row)
+            finally:
+                client.close()
+    finally:
+        served.stop()
+
+    say("\n3. Raw SQL baseline: the list page's count and page queries written by hand, sqlite3, same database")
+    baseline: dict[tuple[str, str], tuple[float, float, float, float]] = {}
+    for row in rows:
+        if row.raw is not None:
+            where, params, offset = row.raw
+            baseline[(row.viewer, row.page)] = timed = raw_list(db_path, logins[row.viewer][1], where, params, offset,
+                                                                args.requests)
+            say(f"  {row.viewer:<8} {row.page:<34} count+page p50 {timed[0]:6.1f} ms  p95 {timed[1]:6.1f} ms  "
+                f"(page query alone p50 {timed[2]:.1f} ms)")
+
+    report(rows, baseline)
+    say(f"\n  data left in {folder}")
+
+
+def report(rows: list[Row], baseline: dict[tuple[str, str], tuple[float, float, float, float]]) -> None:
+    say("\n4. Server time per request (ASGI middleware) and SQL statements per request")
+    say(f"  {'viewer':<8} {'page':<34} {'req':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'SQL/req':>8}  "
+        f"{'raw SQL p50/p95 ms':>18}  shows")
+    for row in rows:
+        raw = baseline.get((row.viewer, row.page))
+        sql = f"{min(row.statements)}" if min(row.statements) == max(row.statements) else \
+            f"{min(row.statements)}-{max(row.statements)}"
+        say(f"  {row.viewer:<8} {row.page:<34} {len(row.times):>4} {statistics.median(row.times):>7.1f} "
+            f"{percentile(row.times, 0.95):>7.1f} {max(row.times):>7.1f} {sql:>8}  "
+            f"{f'{raw[0]:.1f} / {raw[1]:.1f}' if raw else '':>18}  {row.shown}")
+
+    say("\n5. Verdict")
+    lists = [r for r in rows if r.kind == "list"]
+    worst = max(lists, key=lambda r: percentile(r.times, 0.95))
+    p95 = percentile(worst.times, 0.95)
+    say(f"  case list p95 at most {GOAL_MS:.0f} ms on SQLite: {'MET' if p95 <= GOAL_MS else 'NOT MET'} "
+        f"(slowest: {worst.viewer} {worst.page}, p95 {p95:.1f} ms)")
+    for viewer in dict.fromkeys(r.viewer for r in rows):
+        mine = [r for r in lists if r.viewer == viewer]
+        first = next(r for r in mine if r.page == "list, first page")
+        for r in mine:
+            if r.page.startswith("list, search") and r.shown == first.shown:
+                say(f"  {viewer}: the list does not know q= yet: {r.page} showed the whole list ({r.shown})")
+        by_rows: dict[int, set[int]] = {}
+        for r in mine:
+            by_rows.setdefault(r.rows, set()).update(r.statements)
+        shown = "; ".join(f"{n} row{'' if n == 1 else 's'}: {'/'.join(map(str, sorted(c)))}"
+                          for n, c in sorted(by_rows.items(), reverse=True))
+        most = max(by_rows)
+        grows = any(max(by_rows[most]) > min(c) for n, c in by_rows.items() if n < most)
+        flat = {n for c in by_rows.values() for n in c}
+        verdict = ("the same on every list page" if len(flat) == 1 else
+                   "GROWS with the rows shown (a query per row)" if grows else "varies, but not with the rows shown")
+        say(f"  {viewer}: SQL statements per list request {verdict} ({shown})")
+        for r in (r for r in rows if r.viewer == viewer and r.kind != "list"):
+            flat = set(r.statements)
+            say(f"  {viewer}: {r.page}: {'/'.join(map(str, sorted(flat)))} statements per request"
+                + (f" over {len(r.paths)} cases with different numbers of visits, events and documents"
+                   if r.kind == "case" else ""))
+
+
+if __name__ == "__main__":
+    main()
