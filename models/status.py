@@ -63,21 +63,21 @@ def where_filters(query: Select[Any], filters: Filters) -> Select[Any]:
     if filters.year:
         query = query.where(CASE.c.year == filters.year)
     if filters.search.strip():
-        query = query.where(CASE.c.household_id.in_(_households_matching(filters.search.strip())))
+        query = query.where(CASE.c.household_id.in_(_households_matching(filters.search.strip(), filters.region)))
     if filters.due_before is not None:
         due = select(RECORD.c.case_id).where(RECORD.c.left_at.is_(None), RECORD.c.due_at <= filters.due_before)
         query = query.where(CASE.c.status == Status.ACTIVE, CASE.c.id.in_(due))
     return query
 
 
-def _households_matching(text: str) -> Select[Any]:
-    """Households whose head or a member has `text` in their name, whose number is `text`, or (for digits) a
-    member whose ID number ends with them."""
+def _households_matching(text: str, region: str) -> Select[Any]:
+    """Households of the region whose head or a member has `text` in their name, whose number is `text`, or (for
+    digits) a member whose ID number ends with them."""
     members = MEMBER.c.name.contains(text, autoescape=True)
     digits = text.upper()
     if digits.rstrip("X").isdigit() and digits.count("X") <= 1:
         members = or_(members, MEMBER.c.resident_id.endswith(digits, autoescape=True))
-    return select(HOUSEHOLD.c.id).where(or_(
+    return select(HOUSEHOLD.c.id).where(HOUSEHOLD.c.village_code.startswith(region), or_(
         HOUSEHOLD.c.head_name.contains(text, autoescape=True), HOUSEHOLD.c.number == text,
         HOUSEHOLD.c.id.in_(select(MEMBER.c.household_id).where(members)),
     ))

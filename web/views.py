@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from models.clock import local
+from models.clock import last_day, local
 from models.render import environment
 from web.auth import Sessions, Viewer
 
@@ -19,12 +19,22 @@ def when(moment: datetime | None) -> str:
     return local(moment).format("YYYY-MM-DD HH:mm") if moment else "—"
 
 
+def until(moment: datetime | None) -> str:
+    """A deadline or window end in office time; one at midnight is the end of the day before (24:00)."""
+    if moment is None:
+        return "—"
+    shown = local(moment)
+    if (shown.hour, shown.minute) == (0, 0):
+        return f"{last_day(moment):%Y-%m-%d} 24:00"
+    return shown.format("YYYY-MM-DD HH:mm")
+
+
 def render(request: Request, name: str, *, viewer: Viewer | None, status: int = 200, **context: Any) -> HTMLResponse:
     """Render templates/web/<name>.html.j2; a browser without a session gets one (its form token) with the page."""
     sessions: Sessions = request.app.state.sessions
     data, fresh = sessions.start(request)
     html = environment().get_template(f"web/{name}.html.j2").render(
-        viewer=viewer, csrf=data["csrf"], when=when, **context
+        viewer=viewer, csrf=data["csrf"], when=when, until=until, **context
     )
     response = HTMLResponse(html, status_code=status)
     if fresh:
