@@ -22,6 +22,7 @@ from models.bulk import fetch_in
 from models.cases import load_rows
 from models.chain import CaseRow, chain_named
 from models.errors import InvalidInput, NotFound
+from models.evidence_policy import EvidencePolicy
 from models.policy import policy_for
 from models.settings import get_settings
 
@@ -77,15 +78,9 @@ def _keep(content: bytes, sha256: str, extension: str) -> Path:
     return path
 
 
-def store_evidence(*, session: Session, case_ids: Sequence[int], kind: str, filename: str, content: bytes,
-                   actor: Actor, now: datetime) -> Evidence:
-    """Check and keep an uploaded file and link it to the cases (the caller commits); bad input writes nothing."""
-    rows = load_rows(session, case_ids)
-    if not case_ids or any(c not in rows or not actor.covers(rows[c].village_code) for c in case_ids):
-        missing = next((c for c in case_ids if c not in rows or not actor.covers(rows[c].village_code)), "")
-        raise NotFound(f"案件{missing}不存在")
-    first = rows[case_ids[0]]
-    rules = policy_for(first.village_code, first.year).evidence
+def check_upload(rules: EvidencePolicy, *, kind: str, filename: str, content: bytes) -> tuple[str, str]:
+    """(media type, extension) of an acceptable upload; a wrong kind, an empty or too large file, or content that is
+    not a JPEG, PNG or PDF is refused with the reason."""
     record = f"上传的文件“{filename or '（未命名）'}”"
     if kind not in rules.kinds:
         choices = "、".join(f"{k}（{v}）" for k, v in rules.kinds.items())
@@ -98,6 +93,19 @@ def store_evidence(*, session: Session, case_ids: Sequence[int], kind: str, file
     found = sniff(content)
     if found is None:
         raise InvalidInput(record, "文件内容", filename, "只接受JPEG、PNG图片或PDF文件（按文件内容判断，不看扩展名）")
+    return found
+
+
+def store_evidence(*, session: Session, case_ids: Sequence[int], kind: str, filename: str, content: bytes,
+                   actor: Actor, now: datetime) -> Evidence:
+    """Check and keep an uploaded file and link it to the cases (the caller commits); bad input writes nothing."""
+    rows = load_rows(session, case_ids)
+    if not case_ids or any(c not in rows or not actor.covers(rows[c].village_code) for c in case_ids):
+        missing = next((c for c in case_ids if c not in rows or not actor.covers(rows[c].village_code)), "")
+        raise NotFound(f"案件{missing}不存在")
+    first = rows[case_ids[0]]
+    rules = policy_for(first.village_code, first.year).evidence
+    found = check_upload(rules, kind=kind, filename=filename, content=content)
     sha256 = hashlib.sha256(content).hexdigest()
     path = _keep(content, sha256, found[1])
     assert actor.id is not None

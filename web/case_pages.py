@@ -20,6 +20,7 @@ from models.errors import TransitionRefused, TuopinError
 from models.evidence import evidence_villages, store_evidence
 from models.objections import raise_objection, resolve_objection
 from models.policy import policy_for
+from models.posting import may_post, post_with_photo
 from models.windows import posted_cases
 from web.auth import Viewer
 from web.common import DB, form_ok, missing, now, number, refused_form, viewer_of
@@ -30,7 +31,7 @@ DECISIONS = (Move.APPROVE, Move.RETURN, Move.REJECT)
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
-        "resolved": "异议已处理"}
+        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传"}
 
 
 def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
@@ -46,8 +47,8 @@ def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, 
         return missing(request, viewer, "案件不存在")
     may_decide = found.status == Status.ACTIVE and found.stage_role == viewer.actor.role
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
-                  may_decide=may_decide, moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error,
-                  done=DONE.get(done, ""))
+                  may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
+                  moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 
 def _refused(request: Request, session: Session, viewer: Viewer, case_id: str, error: TuopinError) -> HTMLResponse:
@@ -107,6 +108,28 @@ def upload(request: Request, session: DB, case_id: str, kind: Annotated[str, For
     except TuopinError as refused:
         return _refused(request, session, viewer, case_id, refused)
     return RedirectResponse(f"/cases/{found.id}?done=evidence", status_code=303)
+
+
+@router.post("/cases/{case_id}/post")
+def post_notice(request: Request, session: DB, case_id: str, file: Annotated[UploadFile | None, File()] = None,
+                csrf: Annotated[str, Form()] = "") -> Response:
+    """Post the case's publicity list: the photo of the notice on the board opens the window."""
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    if file is None or not file.filename:
+        return show_case(request, session, viewer, case_id, error="请选择公示照片；本次未写入任何内容", status=400)
+    content = file.file.read(policy_for(found.village_code, found.year).evidence.max_bytes + 1)
+    try:
+        post_with_photo(session=session, case_id=found.id, filename=file.filename, content=content,
+                        actor=viewer.actor, now=now(request))
+        session.commit()
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done=posted", status_code=303)
 
 
 @router.post("/cases/{case_id}/objections")

@@ -21,6 +21,7 @@ from models.clerks import Clerks
 from models.errors import InvalidInput, NotFound, TransitionRefused
 from models.evidence import Evidence, EvidenceCase, evidence_of, store_evidence
 from models.policy import policy_for
+from models.posting import may_post
 from models.windows import close_due_windows
 from tests import village_walk
 from tests.walk import open_all
@@ -142,3 +143,13 @@ def test_the_village_request_cannot_be_approved_without_the_publicity_photo(worl
     world.session.commit()
     with pytest.raises(TransitionRefused):
         clerks.decide("VILLAGE_REQUEST", later, cases[1:])
+
+
+def test_a_township_level_list_is_posted_by_the_township_not_a_village(world):
+    cases = village_walk.open_villages(world)
+    village_walk.walk_to(world, cases, "VILLAGE_PUBLICITY", T0)
+    village = world.session.get(Case, cases[0]).village_code
+    committee = world.actor(Role.VILLAGE_COMMITTEE, village)
+    township = world.actor(Role.TOWNSHIP_GOVERNMENT, world.township)
+    assert may_post(world.session, cases[0], committee) == "本公示为乡镇级公示，须由乡镇级人员张贴"
+    assert may_post(world.session, cases[0], township) is None
