@@ -26,6 +26,7 @@ from models.cases import open_cases
 from models.chains.edge_identify import CODE
 from models.clerks import Clerks
 from models.clock import cn_date
+from models.demo_papers import Decision, decide
 from models.document import Document
 from models.documents.edge_review_minutes import render_edge_review_minutes
 from models.edge_standards import eligibility
@@ -95,17 +96,14 @@ def add_applicants(session: Session, villages: Sequence[str], year: int, rng: ra
     return add_households(session, households, year, rng, number_prefix="E", groups=3)
 
 
-def _decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, summary: EdgeDemoSummary) -> None:
-    """The stage's person approves each case; a case the door refuses is not listed, with the door's reason."""
-    if not case_ids:
-        return
-    actors = clerks.assign(stage, case_ids)
-    result = transition(session=clerks.session, chain=CODE, stage=stage, case_ids=list(actors), move=Move.APPROVE,
-                        actor=actors, now=now, strict=False)
-    for case_id, reason in sorted(result.refused.items()):
-        transition(session=clerks.session, chain=CODE, stage=stage, case_ids=[case_id], move=Move.REJECT,
-                   actor=actors[case_id], now=now, reason=reason)
+def _decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime,
+            summary: EdgeDemoSummary) -> Decision:
+    """The stage's person approves each case; a case the door refuses is not listed, with the door's reason. Then the
+    machine writes the stage's papers (the applications, the home visit's registration forms 入户核实登记表)."""
+    decision = decide(clerks, stage, case_ids, now)
+    for case_id, reason in decision.refused.items():
         summary.say(now, f"案件{case_id}不予通过：{reason}")
+    return decision
 
 
 def _post(session: Session, stage: str, scope: str, year: int, now: datetime) -> int:
@@ -114,14 +112,6 @@ def _post(session: Session, stage: str, scope: str, year: int, now: datetime) ->
                                   actor=system)
     session.commit()
     return posted
-
-
-def _forms(session: Session, scope: str, year: int, now: datetime) -> int:
-    """The home visit's registration forms (入户核实登记表) of the decisions not yet on one."""
-    rendered = machine.render_ready_documents(session=session, chain=CODE, stage="EDGE_HOME_VISIT", scope=scope,
-                                              year=year, now=now)
-    session.commit()
-    return rendered
 
 
 def _close(session: Session, stage: str, scope: str, year: int, now: datetime) -> int:
@@ -146,9 +136,9 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     applicant_of = dict(zip(ids, APPLICANTS, strict=True))
     household_of = dict(zip(ids, household_ids, strict=True))
     clerks, summary, now = Clerks(session, CODE, year, scope), EdgeDemoSummary(), start
-    summary.say(now, f"{len(ids)}户农户向所在村委会提出贫困边缘户申请")
-
-    _decide(clerks, "EDGE_APPLICATION", clerks.cases("EDGE_APPLICATION"), now, summary)
+    applications = _decide(clerks, "EDGE_APPLICATION", clerks.cases("EDGE_APPLICATION"), now, summary)
+    summary.say(now, f"{len(ids)}户农户向所在村委会提出贫困边缘户申请，村委会受理，出具{applications.said()}"
+                     "（每村一份，每户一页）")
     now += timedelta(days=3)
     _decide(clerks, "EDGE_REVIEW", clerks.cases("EDGE_REVIEW"), now, summary)
     for village in villages:
@@ -157,8 +147,8 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     session.commit()
     summary.say(now, f"各村召开村民代表大会民主评议，列入拟定名单{len(clerks.cases('EDGE_HOME_VISIT'))}户（会议记录）")
     now += timedelta(days=4)
-    _decide(clerks, "EDGE_HOME_VISIT", clerks.cases("EDGE_HOME_VISIT"), now, summary)
-    summary.say(now, f"乡镇干部、村委会和驻村工作队入户核实，填写入户核实登记表{_forms(session, scope, year, now)}份"
+    forms = _decide(clerks, "EDGE_HOME_VISIT", clerks.cases("EDGE_HOME_VISIT"), now, summary).papers
+    summary.say(now, f"乡镇干部、村委会和驻村工作队入户核实，填写入户核实登记表{forms['registration_form']}份"
                      "（每村一份，每户一页）")
 
     now += timedelta(days=1)
@@ -182,9 +172,9 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     session.add(income)
     session.commit()
     summary.say(now + timedelta(days=4), f"异议成立，案件{objected}退回入户核实，补记务工收入{UNREPORTED_WAGES}元")
-    _decide(clerks, "EDGE_HOME_VISIT", [objected], now + timedelta(days=5), summary)
-    forms = _forms(session, scope, year, now + timedelta(days=5))
-    summary.say(now + timedelta(days=5), f"重新入户核实案件{objected}，另填入户核实登记表{forms}份")
+    forms = _decide(clerks, "EDGE_HOME_VISIT", [objected], now + timedelta(days=5), summary).papers
+    summary.say(now + timedelta(days=5),
+                f"重新入户核实案件{objected}，另填入户核实登记表{forms['registration_form']}份")
     last_day = now + timedelta(days=6, hours=14, minutes=59)  # 23:59 of the window's seventh day
     try:
         transition(session=session, chain=CODE, stage="EDGE_FIRST_PUBLICITY",

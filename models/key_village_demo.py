@@ -22,10 +22,11 @@ from models.case import Case
 from models.cases import open_village_cases
 from models.chains.key_village import CODE
 from models.clerks import Clerks
+from models.demo_papers import decide
 from models.document import Document
 from models.documents.key_village_county_summary import render_key_village_county_summary
 from models.documents.key_village_township_list import render_key_village_township_list
-from models.engine import Move, transition
+from models.engine import Move
 from models.key_village import Figures, key_village_policy, rank_inputs, rank_villages, record_figures, shortfalls
 from models.regions import Level, Region, prefix
 from models.synthetic import CITY, PROVINCE, Area, build_area
@@ -73,16 +74,9 @@ def _figures(values: tuple[int, int, Decimal, Decimal], source: str) -> Figures:
 
 
 def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, reasons: dict[int, str]) -> None:
-    """The stage's person approves each case; a case the door refuses is rejected with the door's reason."""
-    if not case_ids:
-        return
-    actors = clerks.assign(stage, case_ids)
-    result = transition(session=clerks.session, chain=CODE, stage=stage, case_ids=list(actors), move=Move.APPROVE,
-                        actor=actors, now=now, strict=False)
-    for case_id, reason in result.refused.items():
-        transition(session=clerks.session, chain=CODE, stage=stage, case_ids=[case_id], move=Move.REJECT,
-                   actor=actors[case_id], now=now, reason=reason)
-        reasons[case_id] = reason
+    """The stage's person approves each case; a case the door refuses is rejected with the door's reason. Then the
+    machine writes the stage's papers (the village committees' applications, one per village and day)."""
+    reasons.update(decide(clerks, stage, case_ids, now).refused)
 
 
 def _record(clerks: Clerks, stage: str, role: Role, values: dict[int, tuple[int, int, Decimal, Decimal]],

@@ -25,6 +25,7 @@ from models.cases import open_cases
 from models.chains.relative_identify import CODE
 from models.clerks import Clerks
 from models.clock import cn_date
+from models.demo_papers import Decision, decide
 from models.document import Document
 from models.documents.relative_city_check_form import render_city_check_form
 from models.documents.relative_record_card import render_record_card
@@ -110,18 +111,13 @@ def city_team(session: Session) -> Actor:
     return found or add_actor(session, name=CITY_TEAM, role=Role.CITY_CHECK_TEAM, region_code=CITY[0])
 
 
-def _decide(clerks: Clerks, stage: str, now: datetime, summary: RelativeDemoSummary) -> None:
-    """The stage's person approves each case there; a case the door refuses is not listed, with the door's reason."""
-    case_ids = clerks.cases(stage)
-    if not case_ids:
-        return
-    actors = clerks.assign(stage, case_ids)
-    result = transition(session=clerks.session, chain=CODE, stage=stage, case_ids=list(actors), move=Move.APPROVE,
-                        actor=actors, now=now, strict=False)
-    for case_id, reason in sorted(result.refused.items()):
-        transition(session=clerks.session, chain=CODE, stage=stage, case_ids=[case_id], move=Move.REJECT,
-                   actor=actors[case_id], now=now, reason=reason)
+def _decide(clerks: Clerks, stage: str, now: datetime, summary: RelativeDemoSummary) -> Decision:
+    """The stage's person approves each case there; a case the door refuses is not listed, with the door's reason.
+    Then the machine writes the stage's papers (the applications, the township's registration forms)."""
+    decision = decide(clerks, stage, clerks.cases(stage), now)
+    for case_id, reason in decision.refused.items():
         summary.say(now, f"案件{case_id}不予通过：{reason}")
+    return decision
 
 
 def _publicize(session: Session, stage: str, scope: str, year: int, now: datetime) -> tuple[int, int]:
@@ -138,14 +134,6 @@ def _publicize(session: Session, stage: str, scope: str, year: int, now: datetim
     return posted, len(moved.moved)
 
 
-def _forms(session: Session, scope: str, year: int, now: datetime) -> int:
-    """The township check's registration forms (入户核实登记表) of the decisions not yet on one."""
-    rendered = machine.render_ready_documents(session=session, chain=CODE, stage="REL_TOWNSHIP_CHECK", scope=scope,
-                                              year=year, now=now)
-    session.commit()
-    return rendered
-
-
 def run_relative_identify_demo(*, session: Session, area: Area | None = None, year: int = 2026,
                                start: datetime = START, seed: int = 2026) -> RelativeDemoSummary:
     """Build (or reuse) the demo area, run its eight applicants through 两次识别, and say what happened."""
@@ -159,8 +147,9 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     session.commit()
     applicant_of = dict(zip(ids, APPLICANTS, strict=True))
     clerks, summary, now = Clerks(session, CODE, year, scope), RelativeDemoSummary(), start
-    summary.say(now, f"{len(ids)}户农户向所在村委会提出相对贫困户申请")
-    _decide(clerks, "REL_APPLICATION", now, summary)
+    applications = _decide(clerks, "REL_APPLICATION", now, summary).said()
+    summary.say(now, f"{len(ids)}户农户向所在村委会提出相对贫困户申请，村委会受理，出具{applications}"
+                     "（每村一份，每户一页）")
     now += timedelta(days=3)
     _decide(clerks, "REL_VILLAGE_REVIEW", now, summary)
     summary.say(now, f"各村评议，列入拟定名单{len(clerks.cases('REL_VILLAGE_PUBLICITY'))}户")
@@ -168,8 +157,7 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     posted, moved = _publicize(session, "REL_VILLAGE_PUBLICITY", scope, year, now)
     now += timedelta(days=8)
     summary.say(now, f"村评议结果公示{posted}户，公示7天期满无异议，{moved}户报镇核查")
-    _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary)
-    forms = _forms(session, scope, year, now)
+    forms = _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary).papers["registration_form"]
     now += timedelta(days=5)
     _decide(clerks, "REL_COUNTY_CHECK", now, summary)
     summary.say(now, f"镇核查（入户核实登记表{forms}份，每村一份，每户一页）、县扶贫办和统计局核查通过")
@@ -211,8 +199,7 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     session.commit()
     summary.say(now, f"市级核查表{len(samples)}份；未抽中和核查通过的农户转驻村工作组进村核实")
     now += timedelta(days=1)
-    _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary)
-    if forms := _forms(session, scope, year, now):
+    if forms := _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary).papers["registration_form"]:
         summary.say(now, f"退回的农户经镇重新核查，另填入户核实登记表{forms}份")
     now += timedelta(days=2)
     _decide(clerks, "REL_TEAM_VERIFY", now, summary)

@@ -22,9 +22,9 @@ from models.case import Case
 from models.cases import open_cases, open_village_cases
 from models.chains.village_exit import CODE
 from models.clerks import Clerks
+from models.demo_papers import decide
 from models.documents.three_rates_summary import render_three_rates_summary
 from models.documents.village_approval_form import render_village_approval_form
-from models.engine import Move, transition
 from models.household import Household, Member
 from models.regions import Level, prefix
 from models.synthetic import Area, People, build_area
@@ -105,16 +105,8 @@ def add_non_poor_households(session: Session, village: str, count: int, rng: ran
 def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, summary: VillageDemoSummary) -> None:
     """The stage's person approves each case; a case the door refuses is rejected with the door's reason. Then the
     machine writes the stage's papers (applications, minutes, the 请示), as the chain's flow does."""
-    actors = clerks.assign(stage, case_ids)
-    result = transition(session=clerks.session, chain=CODE, stage=stage, case_ids=list(actors), move=Move.APPROVE,
-                        actor=actors, now=now, strict=False)
-    for case_id, reason in result.refused.items():
-        transition(session=clerks.session, chain=CODE, stage=stage, case_ids=[case_id], move=Move.REJECT,
-                   actor=actors[case_id], now=now, reason=reason)
+    for case_id, reason in decide(clerks, stage, case_ids, now).refused.items():
         summary.villages.append(VillageOutcome("", case_id, "REJECTED", stage, reason))
-    machine.render_ready_documents(session=clerks.session, chain=CODE, stage=stage, scope=clerks.scope,
-                                   year=clerks.year, now=now)
-    clerks.session.commit()
 
 
 def _publicity(session: Session, stage: str, scope: str, year: int, now: datetime) -> datetime:

@@ -10,9 +10,24 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import DEMOS, app
-from models.chain import all_chains
+from models.chain import all_chains, chain_named
 
 runner = CliRunner(env={"COLUMNS": "250"})
+# Demos that write every paper their chain's stages list (models/demo_papers.py after each decision).
+EVERY_PAPER = {"VILLAGE_EXIT", "EDGE_IDENTIFY", "KEY_VILLAGE", "RELATIVE_IDENTIFY"}
+# The papers of a demo by kind, where no other test counts them (chain C: tests/cli/test_demo_edge.py; chain E:
+# tests/models/test_relative_demo.py).
+PAPERS = {
+    "KEY_VILLAGE": {
+        # six villages each apply through their own committee on the first day: one application per village and day;
+        # the city's return sends a village back to the county check, not to the application
+        "application": 6,
+        "key_village_township_list": 2,  # one per township
+        # the county checks twice (before and after the city's return); the second rewrites the county's one table
+        "key_village_county_summary": 1,
+        "key_village_notice": 1,  # one province-wide publicity window
+    },
+}
 
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
@@ -58,7 +73,11 @@ def test_each_chains_demo_runs_end_to_end_and_leaves_its_documents(tmp_path: Pat
     with closing(sqlite3.connect(out / "tuopin.db")) as db:
         cases = db.execute('SELECT count(*) FROM "case" WHERE chain = ?', (code,)).fetchone()[0]
         paths = [Path(p) for (p,) in db.execute("SELECT path FROM document WHERE chain = ?", (code,))]
+        kinds = dict(db.execute("SELECT kind, count(*) FROM document WHERE chain = ? GROUP BY kind", (code,)))
     assert cases > 0 and paths and all(p.is_file() and p.is_relative_to(out) for p in paths)
+    if code in EVERY_PAPER:
+        assert set(kinds) == {kind for stage in chain_named(code).stages for kind in stage.documents}
+    assert kinds == PAPERS.get(code, kinds)
 
 
 @pytest.mark.parametrize("command", [["run", "430121101000", "--year", "2026", "--chain", "no-such-chain"],

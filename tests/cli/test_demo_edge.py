@@ -26,6 +26,7 @@ def test_the_edge_demo_lists_four_and_refuses_four_with_their_reasons(tmp_path: 
     assert "异议成立" in output and "人均纯收入4500.00元" in output
     assert "公示期未满（公示至2026年3月16日），不能流转" in output
     assert "填写入户核实登记表3份（每村一份，每户一页）" in output and "另填入户核实登记表1份" in output
+    assert "村委会受理，出具申请书3份（每村一份，每户一页）" in output
     with closing(sqlite3.connect(out / "tuopin.db")) as db:
         states = dict(db.execute("SELECT status, count(*) FROM \"case\" WHERE chain = 'EDGE_IDENTIFY' GROUP BY status"))
         reasons = sorted(r for (r,) in db.execute(
@@ -35,7 +36,11 @@ def test_the_edge_demo_lists_four_and_refuses_four_with_their_reasons(tmp_path: 
         public = dict(db.execute("SELECT kind, max(public) FROM document WHERE chain = 'EDGE_IDENTIFY' GROUP BY kind"))
     assert states == {"EXITED": 4, "REJECTED": 4}
     assert len(reasons) == 4 and all(r.startswith("不符合贫困边缘户识别标准：") for r in reasons)
+    # applications: the eight applicants live in three villages (3, 3 and 2) and all apply on the first day, one
+    # application per village and day; the objected household goes back to the home visit, not to the application.
     # registration forms: one per village for the first home visit, one more for the objected household's re-visit
-    assert kinds == {"edge_review_minutes": 3, "registration_form": 4, "edge_notice": 6, "edge_announcement": 3}
-    assert public == {"edge_review_minutes": 0, "registration_form": 0, "edge_notice": 1, "edge_announcement": 1}
+    assert kinds == {"application": 3, "edge_review_minutes": 3, "registration_form": 4, "edge_notice": 6,
+                     "edge_announcement": 3}
+    assert public == {"application": 0, "edge_review_minutes": 0, "registration_form": 0, "edge_notice": 1,
+                      "edge_announcement": 1}
     assert paths and all(p.is_file() and p.is_relative_to(out) for p in paths)

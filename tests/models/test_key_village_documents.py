@@ -33,8 +33,9 @@ def test_the_demo_ranks_sends_one_back_and_publicises_the_rest(session):
     assert "不符合“低于30000元”" in outcome[a3].reason
     assert {v for v in codes if outcome[v].status == Status.EXITED} == {a1, a2, b1, b2, b3}
     kinds = sorted(session.scalars(select(col(Document.kind))))
-    assert kinds == ["key_village_county_summary", "key_village_notice", "key_village_township_list",
-                     "key_village_township_list"]
+    # one application per applying village (6, none applies again), one list per township, one county summary
+    assert kinds == ["application"] * 6 + ["key_village_county_summary", "key_village_notice",
+                                           "key_village_township_list", "key_village_township_list"]
     assert RETURN_REASON.startswith("抽查核实")
 
 

@@ -1,9 +1,11 @@
 """The relative-poor household demo: the line, the priority order, the household failing the city check, and the
-documents it leaves (public notices masked, the check form with its seed, the internal record cards)."""
+documents it leaves (its applications and registration forms, public notices masked, the check form with its seed,
+the internal record cards)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,11 +35,22 @@ def test_demo_outcome_order_and_documents(session) -> None:
     assert first_village == [heads[5], heads[4], heads[1], heads[2]]
     assert second_village == [heads[7], heads[6]]
     assert any("市级核查未通过" in e and "务工收入600元" in e for e in summary.events)
+    assert any("出具申请书2份（每村一份，每户一页）" in e for e in summary.events)
+    assert any("入户核实登记表2份" in e for e in summary.events)
+    assert any("另填入户核实登记表1份" in e for e in summary.events)
 
+    counts = Counter(session.scalars(select(col(Document.kind))))
+    assert counts == {
+        "application": 2,  # eight applicants in two villages (5 and 3), all on the first day: one per village and day
+        # 2 + 1: the township's first check, one form per village and day (seven households in both villages); then
+        # one for the household the city sends back, checked again alone on a later day
+        "registration_form": 3,
+        "relative_notice": 4,  # two publicities, each posted in both villages
+        "relative_city_check_form": 2,  # one sample per village
+        "relative_record_card": 6,  # one per household listed
+    }
     kinds = {kind: list(session.scalars(select(Document).where(col(Document.kind) == kind)))
              for kind in ("relative_notice", "relative_city_check_form", "relative_record_card")}
-    assert (len(kinds["relative_notice"]), len(kinds["relative_city_check_form"]),
-            len(kinds["relative_record_card"])) == (4, 2, 6)
     assert all(d.public for d in kinds["relative_notice"]) and not any(d.public for d in kinds["relative_record_card"])
     final = Path(max(kinds["relative_notice"], key=lambda d: d.id or 0).path).read_text(encoding="utf-8")
     assert "公示期：2026年3月28日至4月3日" in final
