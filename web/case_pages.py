@@ -3,6 +3,7 @@ resolved, its case file (案卷) and downloads. Anything outside the clerk's are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -16,8 +17,9 @@ from models.case_file import case_file_zip, checklist, holdings
 from models.case_view import CaseView, case_view, document_cases
 from models.cases import load_rows
 from models.engine import MOVE_NAMES, Move, transition
-from models.errors import TransitionRefused, TuopinError
+from models.errors import NotFound, TransitionRefused, TuopinError
 from models.evidence import evidence_villages, store_evidence
+from models.evidence_policy import EvidencePolicy
 from models.objections import raise_objection, resolve_objection
 from models.policy import policy_for
 from models.posting import may_post, post_with_photo
@@ -63,133 +65,138 @@ def case(request: Request, session: DB, case_id: str, done: str = "") -> Respons
     return show_case(request, session, viewer_of(request, session), case_id, done=done)
 
 
+Work = Callable[[Viewer, CaseView], str | None]  # writes through the door; a message for bad form input
+
+
+def _act(request: Request, session: Session, case_id: str, csrf: str, done: str, work: Work) -> Response:
+    """Every form of a case page: its token, the clerk, the case in the clerk's area; then `work`, committed, and
+    back to the case page. Bad input or a refusal shows the case page with the reason and writes nothing."""
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    viewer = viewer_of(request, session)
+    found = _case(session, viewer, case_id, request)
+    if found is None:
+        return missing(request, viewer, "案件不存在")
+    try:
+        problem = work(viewer, found)
+        if problem:
+            session.rollback()
+            return show_case(request, session, viewer, case_id, error=f"{problem}；本次未写入任何内容", status=400)
+        session.commit()
+    except NotFound as gone:
+        session.rollback()
+        return missing(request, viewer, str(gone))
+    except TuopinError as refused:
+        return _refused(request, session, viewer, case_id, refused)
+    return RedirectResponse(f"/cases/{found.id}?done={done}", status_code=303)
+
+
+def _read(file: UploadFile | None, found: CaseView) -> tuple[str, bytes] | None:
+    """The uploaded file's name and content, read up to one byte past the policy's limit; None without a file."""
+    if file is None or not file.filename:
+        return None
+    return file.filename, file.file.read(policy_for(found.village_code, found.year).evidence.max_bytes + 1)
+
+
 @router.post("/cases/{case_id}/decide")
 def decide(request: Request, session: DB, case_id: str, stage: Annotated[str, Form()] = "",
            move: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
            csrf: Annotated[str, Form()] = "") -> Response:
-    if not form_ok(request, csrf):
-        return refused_form(request)
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None:
-        return missing(request, viewer, "案件不存在")
-    if move not in {m.value for m in DECISIONS}:
-        return show_case(request, session, viewer, case_id, error="请选择通过、退回或不予通过", status=400)
-    try:
+    def work(viewer: Viewer, found: CaseView) -> str | None:
+        if move not in {m.value for m in DECISIONS}:
+            return "请选择通过、退回或不予通过"
         transition(session=session, chain=found.chain, stage=stage, case_ids=[found.id], move=Move(move),
                    actor=viewer.actor, now=now(request), reason=reason.strip())
-    except TuopinError as refused:
-        return _refused(request, session, viewer, case_id, refused)
-    return RedirectResponse(f"/cases/{found.id}?done={move}", status_code=303)
+        return None
+
+    return _act(request, session, case_id, csrf, move, work)
 
 
 @router.post("/cases/{case_id}/evidence")
 def upload(request: Request, session: DB, case_id: str, kind: Annotated[str, Form()] = "",
-                 file: Annotated[UploadFile | None, File()] = None, whole_window: Annotated[str, Form()] = "",
-                 csrf: Annotated[str, Form()] = "") -> Response:
-    if not form_ok(request, csrf):
-        return refused_form(request)
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None:
-        return missing(request, viewer, "案件不存在")
-    if file is None or not file.filename:
-        return show_case(request, session, viewer, case_id, error="请选择要上传的文件；本次未写入任何内容", status=400)
-    limit = policy_for(found.village_code, found.year).evidence.max_bytes
-    content = file.file.read(limit + 1)
-    ids = [found.id]
-    if whole_window and found.window_id is not None:  # the photo of a posted list proves it for every case on it
-        posted = load_rows(session, posted_cases(session, found.window_id))
-        ids = sorted(i for i, row in posted.items() if viewer.covers(row.village_code))
-    try:
-        store_evidence(session=session, case_ids=ids, kind=kind, filename=file.filename, content=content,
+           file: Annotated[UploadFile | None, File()] = None, whole_window: Annotated[str, Form()] = "",
+           csrf: Annotated[str, Form()] = "") -> Response:
+    def work(viewer: Viewer, found: CaseView) -> str | None:
+        uploaded = _read(file, found)
+        if uploaded is None:
+            return "请选择要上传的文件"
+        ids = [found.id]
+        if whole_window and found.window_id is not None:  # the photo of a posted list proves it for every case on it
+            posted = load_rows(session, posted_cases(session, found.window_id))
+            ids = sorted(i for i, row in posted.items() if viewer.covers(row.village_code))
+        store_evidence(session=session, case_ids=ids, kind=kind, filename=uploaded[0], content=uploaded[1],
                        actor=viewer.actor, now=now(request))
-        session.commit()
-    except TuopinError as refused:
-        return _refused(request, session, viewer, case_id, refused)
-    return RedirectResponse(f"/cases/{found.id}?done=evidence", status_code=303)
+        return None
+
+    return _act(request, session, case_id, csrf, "evidence", work)
 
 
 @router.post("/cases/{case_id}/post")
 def post_notice(request: Request, session: DB, case_id: str, file: Annotated[UploadFile | None, File()] = None,
                 csrf: Annotated[str, Form()] = "") -> Response:
     """Post the case's publicity list: the photo of the notice on the board opens the window."""
-    if not form_ok(request, csrf):
-        return refused_form(request)
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None:
-        return missing(request, viewer, "案件不存在")
-    if file is None or not file.filename:
-        return show_case(request, session, viewer, case_id, error="请选择公示照片；本次未写入任何内容", status=400)
-    content = file.file.read(policy_for(found.village_code, found.year).evidence.max_bytes + 1)
-    try:
-        post_with_photo(session=session, case_id=found.id, filename=file.filename, content=content,
+    def work(viewer: Viewer, found: CaseView) -> str | None:
+        uploaded = _read(file, found)
+        if uploaded is None:
+            return "请选择公示照片"
+        post_with_photo(session=session, case_id=found.id, filename=uploaded[0], content=uploaded[1],
                         actor=viewer.actor, now=now(request))
-        session.commit()
-    except TuopinError as refused:
-        return _refused(request, session, viewer, case_id, refused)
-    return RedirectResponse(f"/cases/{found.id}?done=posted", status_code=303)
+        return None
+
+    return _act(request, session, case_id, csrf, "posted", work)
 
 
 @router.post("/cases/{case_id}/objections")
 def object_to(request: Request, session: DB, case_id: str, raised_by: Annotated[str, Form()] = "",
               content: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
-    if not form_ok(request, csrf):
-        return refused_form(request)
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None:
-        return missing(request, viewer, "案件不存在")
-    try:
+    def work(viewer: Viewer, found: CaseView) -> str | None:
         raise_objection(session=session, case_id=found.id, raised_by=raised_by, content=content, now=now(request),
                         actor=viewer.actor)
-        session.commit()
-    except TuopinError as refused:
-        return _refused(request, session, viewer, case_id, refused)
-    return RedirectResponse(f"/cases/{found.id}?done=objection", status_code=303)
+        return None
+
+    return _act(request, session, case_id, csrf, "objection", work)
 
 
 @router.post("/cases/{case_id}/objections/{objection_id}")
 def resolve(request: Request, session: DB, case_id: str, objection_id: str, upheld: Annotated[str, Form()] = "",
             resolution: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
-    if not form_ok(request, csrf):
-        return refused_form(request)
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None or not any(o.id == number(objection_id) for o in found.objections):
-        return missing(request, viewer, "异议不存在")
-    if upheld not in ("yes", "no"):
-        return show_case(request, session, viewer, case_id, error="请选择异议是否成立", status=400)
-    try:
+    def work(viewer: Viewer, found: CaseView) -> str | None:
+        if not any(o.id == number(objection_id) for o in found.objections):
+            raise NotFound("异议不存在")
+        if upheld not in ("yes", "no"):
+            return "请选择异议是否成立"
         resolve_objection(session=session, objection_id=number(objection_id) or 0, upheld=upheld == "yes",
                           resolution=resolution, now=now(request), actor=viewer.actor)
-        session.commit()
-    except TuopinError as refused:
-        return _refused(request, session, viewer, case_id, refused)
-    return RedirectResponse(f"/cases/{found.id}?done=resolved", status_code=303)
+        return None
+
+    return _act(request, session, case_id, csrf, "resolved", work)
 
 
-@router.get("/cases/{case_id}/file")
-def case_file_page(request: Request, session: DB, case_id: str) -> Response:
+def _file_of(request: Request, session: Session, case_id: str) -> tuple[Viewer, CaseView, EvidencePolicy] | Response:
     viewer = viewer_of(request, session)
     found = _case(session, viewer, case_id, request)
     if found is None:
         return missing(request, viewer, "案件不存在")
-    rules = policy_for(found.village_code, found.year).evidence
+    return viewer, found, policy_for(found.village_code, found.year).evidence
+
+
+@router.get("/cases/{case_id}/file")
+def case_file_page(request: Request, session: DB, case_id: str) -> Response:
+    got = _file_of(request, session, case_id)
+    if isinstance(got, Response):
+        return got
+    viewer, found, rules = got
     states = checklist(rules, found.chain, holdings(session, [found.id])[found.id])
     return render(request, "case_file", viewer=viewer, title=f"案件{found.id}案卷", case=found, states=states)
 
 
 @router.get("/cases/{case_id}/file.zip")
 def case_file_download(request: Request, session: DB, case_id: str) -> Response:
-    viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
-    if found is None:
-        return missing(request, viewer, "案件不存在")
-    rules = policy_for(found.village_code, found.year).evidence
-    content = case_file_zip(session, found.chain, rules, [found.id])
-    return zip_response(content, f"案卷-案件{found.id}.zip")
+    got = _file_of(request, session, case_id)
+    if isinstance(got, Response):
+        return got
+    _viewer, found, rules = got
+    return zip_response(case_file_zip(session, found.chain, rules, [found.id]), f"案卷-案件{found.id}.zip")
 
 
 def zip_response(content: bytes, name: str) -> Response:

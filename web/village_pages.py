@@ -14,6 +14,7 @@ from models.case_file import case_file_zip, checklist, holdings
 from models.chain import Chain, chain_named
 from models.engine import MOVE_NAMES, Move, transition
 from models.errors import NotFound, TuopinError
+from models.evidence_policy import EvidencePolicy
 from models.policy import policy_for
 from models.regions import Level, Region
 from models.status import CaseLine, Filters, case_page
@@ -96,8 +97,9 @@ def bulk_decide(request: Request, session: DB, code: str, chain: Annotated[str, 
     return _bulk_page(request, session, viewer, village, found, stage, results=sorted(results))
 
 
-@router.get("/villages/{code}/file")
-def village_file(request: Request, session: DB, code: str, chain: str = "", year: str = "") -> Response:
+def _file_of(request: Request, session: Session, code: str, chain: str,
+             year: str) -> tuple[Viewer, Region, Chain, list[CaseLine], EvidencePolicy] | Response:
+    """The village, the chain, the village's cases of the chain in the year and the policy's case-file rules."""
     viewer = viewer_of(request, session)
     village, found = _village(session, viewer, code), _chain(chain)
     if village is None or found is None:
@@ -105,7 +107,15 @@ def village_file(request: Request, session: DB, code: str, chain: str = "", year
     the_year = int(year) if year.isdigit() and len(year) == 4 else now(request).year
     lines = case_page(session, Filters(region=village.code, chain=found.code, year=the_year), now(request),
                       limit=MOST)
-    rules = policy_for(village.code, the_year).evidence
+    return viewer, village, found, lines, policy_for(village.code, the_year).evidence
+
+
+@router.get("/villages/{code}/file")
+def village_file(request: Request, session: DB, code: str, chain: str = "", year: str = "") -> Response:
+    got = _file_of(request, session, code, chain, year)
+    if isinstance(got, Response):
+        return got
+    viewer, village, found, lines, rules = got
     held = holdings(session, [line.case_id for line in lines])
     rows = [(line, checklist(rules, found.code, held[line.case_id])) for line in lines]
     return render(request, "village_file", viewer=viewer, title=f"{village.name}{found.name}案卷", village=village,
@@ -114,13 +124,9 @@ def village_file(request: Request, session: DB, code: str, chain: str = "", year
 
 @router.get("/villages/{code}/file.zip")
 def village_file_download(request: Request, session: DB, code: str, chain: str = "", year: str = "") -> Response:
-    viewer = viewer_of(request, session)
-    village, found = _village(session, viewer, code), _chain(chain)
-    if village is None or found is None:
-        return missing(request, viewer, "村或流程不存在")
-    the_year = int(year) if year.isdigit() and len(year) == 4 else now(request).year
-    lines = case_page(session, Filters(region=village.code, chain=found.code, year=the_year), now(request),
-                      limit=MOST)
-    rules = policy_for(village.code, the_year).evidence
+    got = _file_of(request, session, code, chain, year)
+    if isinstance(got, Response):
+        return got
+    _viewer, village, found, lines, rules = got
     content = case_file_zip(session, found.code, rules, [line.case_id for line in lines])
     return zip_response(content, f"案卷-{village.name}-{found.name}.zip")
