@@ -17,8 +17,13 @@ from models.web_users import add_web_user, user_named
 
 DEMO_PASSWORD = "tuopin-demo"
 # One login per level, for the person who decides at that level.
-DEMO_LOGINS = (("village", Role.VILLAGE_COMMITTEE), ("township", Role.TOWNSHIP_GOVERNMENT),
-               ("county", Role.COUNTY_GOVERNMENT))
+# One login per level and deciding role, for the roles a demo's area has (chain A's has no city, province or
+# industry department; the key-village and monitoring demos do).
+DEMO_LOGINS = (("group", Role.GROUP_LEADER), ("village", Role.VILLAGE_COMMITTEE),
+               ("check", Role.TOWNSHIP_CHECK_TEAM), ("township", Role.TOWNSHIP_GOVERNMENT),
+               ("recheck", Role.COUNTY_RECHECK_TEAM), ("county", Role.COUNTY_GOVERNMENT),
+               ("city", Role.CITY_CHECK_TEAM), ("province", Role.PROVINCE_POVERTY_OFFICE),
+               ("department", Role.INDUSTRY_DEPARTMENT))
 
 
 def web(
