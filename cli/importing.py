@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -13,7 +13,12 @@ from cli.common import ActorOption, NowOption, console, fail, moment
 from models.actors import actor_named
 from models.db import session_scope
 from models.errors import TuopinError
-from models.importing import ImportRefused, Plan, Problem, export_roster, import_roster, write_report
+
+if TYPE_CHECKING:
+    from models.importing import ImportRefused, Plan, Problem
+
+# models.importing is imported inside the commands that use it: `tuopin status` and the other commands
+# need none of the roster reading and checking.
 
 SHOWN = 50  # problems listed on screen; --report writes them all
 
@@ -38,6 +43,8 @@ def _refused(error: ImportRefused, path: Path, report: bool) -> NoReturn:
                   "请逐条改正后重新导入（行号即Excel左侧的行号）：")
     console.print(problem_table(problems))
     if report:
+        from models.importing import write_report
+
         try:
             console.print(f"全部{len(problems)}个问题已写入：{write_report(problems, report_path(path))}")
         except OSError as failure:
@@ -62,6 +69,8 @@ def import_file(
 ) -> None:
     """Import households, members and incomes; the whole file is checked first and nothing is written unless it
     is clean."""
+    from models.importing import ImportRefused, import_roster
+
     when = moment(now)
     with session_scope() as session:
         try:
@@ -96,6 +105,8 @@ def export_roster_file(
     """Export a region's households and members to .xlsx in the import layout (unmasked: internal use only)."""
     if out.suffix.lower() != ".xlsx":
         fail(f"导出文件须以.xlsx结尾：{out}")
+    from models.importing import export_roster
+
     when = moment(now)
     with session_scope() as session:
         try:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
@@ -58,6 +57,8 @@ def sniff(content: bytes) -> tuple[str, str] | None:
     for magic, found in SIGNATURES.items():
         if content.startswith(magic):
             if found[1] != "pdf":
+                from PIL import Image, UnidentifiedImageError  # only uploads need it, not every import of the door
+
                 try:
                     Image.open(io.BytesIO(content)).verify()
                 except (UnidentifiedImageError, OSError, SyntaxError):

@@ -7,8 +7,6 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 
 from models.errors import InvalidInput
 from models.regions import Level, Region
@@ -86,6 +84,10 @@ class HouseholdCreate(BaseModel):
 
 def normalize_resident_id(record: str, value: str) -> str:
     """A resident ID valid under GB 11643 (check digit included), upper-cased."""
+    # imported here: python-stdnum is needed only where IDs are entered, not by reads such as `tuopin status`
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     try:
         return str(ric.validate(value.strip()))
     except ValidationError as exc:

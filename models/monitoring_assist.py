@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from models.actors import ROLE_NAMES, Actor, Role
 from models.case import Case, Status
 from models.chain import chain_named
-from models.documents.common import region
 from models.errors import InvalidInput, NotFound
 from models.monitoring import MonitoringAssignment
 from models.monitoring_campaign import CHAIN, monitoring_policy, warnings_of
@@ -77,6 +76,10 @@ def assign_departments(*, session: Session, case_id: int, liaisons: Mapping[str,
     if workdays is None:
         raise InvalidInput(f"{case.village_code[:2]}/{case.year}.toml", "deadline_workdays", ASSIST,
                            "须设置行业部门补短帮扶的工作日时限")
+    # imported here: models.documents brings Jinja2 and the document builders, which the chain table
+    # (imported by every read, `tuopin status` too) does not need
+    from models.documents.common import region
+
     county = region(session, prefix(case.village_code, Level.COUNTY).ljust(12, "0"))
     assigned = {a.warning_id for a in assignments_of(session, [case_id]).get(case_id, [])}
     made: list[MonitoringAssignment] = []

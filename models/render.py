@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
@@ -20,6 +20,9 @@ from models.files import write_atomically
 from models.pdf import write_pdf
 from models.settings import get_settings
 from models.standards import round_yuan
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def yuan(amount: Decimal | int | float | str | None) -> str:
@@ -37,6 +40,10 @@ def cn_period(first: date, last: date) -> str:
 
 @lru_cache(maxsize=4)
 def _environment(templates_dir: str) -> Environment:
+    # imported here: models that only format money or periods (yuan, cn_period) import this module on the
+    # way to `tuopin status`, which renders nothing
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         undefined=StrictUndefined,

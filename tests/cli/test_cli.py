@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +18,6 @@ from models.audit import AuditEvent
 from models.case import Case
 from models.household import Household
 from models.publicity import Objection
-from models.settings import PROJECT_ROOT
 from models.standards import GUARANTEES, Assessment
 from tests.walk import open_all, walk_to
 
@@ -123,16 +120,7 @@ def test_status_of_one_stage_lists_only_the_cases_there(world, opened):
     assert not any(n in result.output for n in numbers(world, other))
 
 
-def test_status_does_not_import_prefect(database, world):
-    check = "import sys; from cli.main import app; assert 'prefect' not in sys.modules, 'prefect imported'"
-    done = subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    # The command itself, run to the end against the test database (the environment points at it).
-    run = ("import sys; from typer.testing import CliRunner; from cli.main import app; "
-           "result = CliRunner().invoke(app, ['status']); assert result.exit_code == 0, result.output; "
-           "assert 'prefect' not in sys.modules, 'prefect imported'")
-    done = subprocess.run([sys.executable, "-c", run], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+# That status imports neither Prefect nor the document and roster libraries: tests/cli/test_status_imports.py.
 
 
 # --- tuopin decide ---------------------------------------------------------------------------------------------
