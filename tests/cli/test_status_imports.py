@@ -23,6 +23,7 @@ NOT_FOR_STATUS = (
     "stdnum",  # checking entered ID numbers (models/household.py)
     "models.documents",  # the document builders (a chain table once imported them for one helper)
     "models.importing",  # `tuopin import` and `tuopin export-roster` (cli/importing.py)
+    "PIL",  # checking uploaded photos (models/evidence.py)
 )
 # Only a PostgreSQL database needs its dialect (the audit trail's first append imports it).
 SQLITE_ONLY = ("sqlalchemy.dialects.postgresql",)
