@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from models.case import Status
@@ -14,6 +14,7 @@ from models.case_file import case_file_zip, checklist, holdings
 from models.chain import Chain, chain_named
 from models.engine import MOVE_NAMES, Move, transition
 from models.errors import NotFound, TuopinError
+from models.evidence import store_evidence
 from models.evidence_policy import EvidencePolicy
 from models.policy import policy_for
 from models.regions import Level, Region
@@ -110,16 +111,45 @@ def _file_of(request: Request, session: Session, code: str, chain: str,
     return viewer, village, found, lines, policy_for(village.code, the_year).evidence
 
 
-@router.get("/villages/{code}/file")
-def village_file(request: Request, session: DB, code: str, chain: str = "", year: str = "") -> Response:
-    got = _file_of(request, session, code, chain, year)
-    if isinstance(got, Response):
-        return got
+def _show_file(request: Request, session: Session, got: tuple[Viewer, Region, Chain, list[CaseLine], EvidencePolicy],
+               *, error: str = "", done: bool = False, status: int = 200) -> HTMLResponse:
     viewer, village, found, lines, rules = got
     held = holdings(session, [line.case_id for line in lines])
     rows = [(line, checklist(rules, found.code, held[line.case_id])) for line in lines]
-    return render(request, "village_file", viewer=viewer, title=f"{village.name}{found.name}案卷", village=village,
-                  chain=found, rows=rows, materials=rules.case_files.get(found.code, ()))
+    return render(request, "village_file", viewer=viewer, status=status, title=f"{village.name}{found.name}案卷",
+                  village=village, chain=found, rows=rows, materials=rules.case_files.get(found.code, ()),
+                  kinds=rules.kinds, error=error, done=done)
+
+
+@router.get("/villages/{code}/file")
+def village_file(request: Request, session: DB, code: str, chain: str = "", year: str = "",
+                 done: str = "") -> Response:
+    got = _file_of(request, session, code, chain, year)
+    return got if isinstance(got, Response) else _show_file(request, session, got, done=bool(done))
+
+
+@router.post("/villages/{code}/file")
+def village_upload(request: Request, session: DB, code: str, chain: Annotated[str, Form()] = "",
+                   kind: Annotated[str, Form()] = "", file: Annotated[UploadFile | None, File()] = None,
+                   csrf: Annotated[str, Form()] = "") -> Response:
+    """A file for the whole village's case file (a plan, a pledge, an approval): linked to each of its cases."""
+    if not form_ok(request, csrf):
+        return refused_form(request)
+    got = _file_of(request, session, code, chain, "")
+    if isinstance(got, Response):
+        return got
+    viewer, village, found, lines, rules = got
+    if file is None or not file.filename or not lines:
+        why = "请选择要上传的文件" if lines else f"本村没有{found.name}案件"
+        return _show_file(request, session, got, error=f"{why}；本次未写入任何内容", status=400)
+    try:
+        store_evidence(session=session, case_ids=[line.case_id for line in lines], kind=kind, filename=file.filename,
+                       content=file.file.read(rules.max_bytes + 1), actor=viewer.actor, now=now(request))
+        session.commit()
+    except TuopinError as refused:
+        session.rollback()
+        return _show_file(request, session, got, error=f"未执行：{refused}；本次未写入任何内容", status=409)
+    return RedirectResponse(f"/villages/{village.code}/file?chain={found.code}&done=1", status_code=303)
 
 
 @router.get("/villages/{code}/file.zip")

@@ -144,3 +144,31 @@ def test_a_name_that_looks_like_html_is_shown_as_text_everywhere(browser, world,
     for page in pages:
         assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert world.session.get(Household, household.id).head_name == SCRIPT
+
+
+def test_a_village_wide_file_enters_every_case_file_of_the_village(browser, world, logins, opened):
+    village, ids = village_cases(world, opened)
+    client = browser("zhen1")
+    page = client.get(f"/villages/{village}/file", params={"chain": "household-exit"})
+    pdf = b"%PDF-1.4\n% the county's reduction plan\n"
+    answer = client.post(f"/villages/{village}/file", data={"chain": "HOUSEHOLD_EXIT", "kind": "reduction_plan",
+                                                            "csrf": csrf_of(page)},
+                         files={"file": ("减贫计划.pdf", pdf, "application/pdf")})
+    assert answer.status_code == 303
+    assert f"已上传，本村{len(ids)}件案件的案卷均已收录" in client.get(answer.headers["location"]).text
+    for case_id in ids:
+        assert "应有材料14项，已齐1项，缺13项" in client.get(f"/cases/{case_id}/file").text
+    other = village_cases(world, opened, village_index=1)[1][0]
+    assert "已齐0项" in client.get(f"/cases/{other}/file").text
+
+    wrong = client.post(f"/villages/{village}/file", data={"chain": "HOUSEHOLD_EXIT", "kind": "reduction_plan",
+                                                           "csrf": csrf_of(page)},
+                        files={"file": ("plan.pdf", b"not a pdf", "application/pdf")})
+    assert wrong.status_code == 409 and "只接受JPEG、PNG图片或PDF文件" in wrong.text
+    stranger = browser("zhen2")
+    hidden = stranger.post(f"/villages/{village}/file", data={"chain": "HOUSEHOLD_EXIT", "kind": "reduction_plan",
+                                                              "csrf": csrf_of(stranger.get("/"))},
+                           files={"file": ("p.pdf", pdf, "application/pdf")})
+    assert hidden.status_code == 404
+    for case_id in ids:
+        assert "已齐1项" in client.get(f"/cases/{case_id}/file").text
