@@ -1,5 +1,6 @@
 """The key-village demo: six villages of a county ranked by degree of relative poverty at township and county,
-a city spot-check that sends one back, provincial review, deliberation and publicity (chain D)."""
+a city spot-check of a drawn sample that sends one back, the province's field check of its own sample, deliberation
+and publicity (chain D)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,12 @@ def run_key_village_demo_cli(out_dir: str) -> None:
             console.print(f"{names[township]}排序：" + "、".join(f"{n}.{names[v]}" for n, v in enumerate(ranked, 1)))
         console.print("全县申报汇总表排序：" + "、".join(f"{n}.{names[v]}" for n, v in
                                                  enumerate(summary.county_ranking, 1)))
-        if summary.returned:
-            console.print("市级抽查退回：" + "、".join(names[v] for v in summary.returned))
+        for number, drawn in enumerate(summary.city_drawn, 1):
+            console.print(f"市级抽查第{number}次抽中：" + "、".join(names[v] for v in drawn))
+            for village in summary.returned if number == 1 else ():  # the first sample's return brings the second
+                console.print(f"市级抽查退回：{names[village]}（{summary.return_reasons.get(village, '')}）")
+        if summary.province_drawn:
+            console.print("省级实地复核抽中：" + "、".join(names[v] for v in summary.province_drawn))
         table = Table(title=f"汇总：各村确认结果（截至{cn_date(summary.finished_at)}）")
         for header in ("村", "案件", "环节", "状态", "理由"):
             table.add_column(header)

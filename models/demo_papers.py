@@ -30,6 +30,8 @@ PAPER_NAMES = {
     "village_request": "请示",
     "township_request": "请示（附花名册）",
     "recheck_form": "县级抽查复核表",
+    "key_village_city_check_form": "市级抽查核实表",
+    "key_village_province_check_form": "省级实地复核表",
 }
 
 

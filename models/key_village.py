@@ -28,6 +28,7 @@ from models.clock import to_db
 from models.engine import Move, check_actor
 from models.errors import InvalidInput, NotFound, PolicyMissing, TransitionRefused
 from models.policy import KeyVillage, policy_for
+from models.sampling import SampleCase
 from models.village_standards import percent, rate
 
 RANKING_RULE = ("按相对贫困程度排序：农民人均纯收入由低到高；相同的，相对贫困户占比由高到低；仍相同的，"
@@ -35,7 +36,8 @@ RANKING_RULE = ("按相对贫困程度排序：农民人均纯收入由低到高
 
 
 class KeyVillageFacts(SQLModel, table=True):
-    """One recording of an applying village's figures at a stage (镇级核实 or 县级审核 with the statistics bureau)."""
+    """One recording of an applying village's figures at a stage: 镇级核实, 县级审核 with the statistics bureau, or
+    the city's spot-check and the province's field check of a drawn village (models/key_village_check.py)."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
@@ -141,6 +143,8 @@ def record_figures(*, session: Session, case_id: int, stage: str, figures: Figur
     problem = problem or check_actor(actor, the_stage, Move.APPROVE, objection=False)
     if problem is None and row.stage != stage:
         problem = f"案件当前不在“{the_stage.name}”环节"
+    if problem is None and the_stage.sampled:
+        problem = _not_drawn(session, row.record_id, the_stage.name)
     if problem:
         raise TransitionRefused({case_id: problem})
     check_figures(figures, f"案件{case_id}")
@@ -156,6 +160,15 @@ def record_figures(*, session: Session, case_id: int, stage: str, figures: Figur
         "stage": stage, "households": figures.households, "poor": figures.relative_poor_households,
         "income": str(figures.per_capita_income), "collective": str(figures.collective_income)})])
     return facts
+
+
+def _not_drawn(session: Session, record_id: int | None, stage_name: str) -> str | None:
+    """Why a spot-check stage takes no figures in this visit: its county's sample is not drawn, or the village was
+    not drawn; None when it was."""
+    drawn = session.scalars(select(col(SampleCase.drawn)).where(col(SampleCase.stage_record_id) == record_id)).first()
+    if drawn is None:
+        return f"本县尚未抽取“{stage_name}”样本"
+    return None if drawn else f"该村未被抽中，“{stage_name}”不登记其村情数据"
 
 
 def newest_figures(session: Session, case_ids: Sequence[int], stage: str) -> dict[int, KeyVillageFacts]:

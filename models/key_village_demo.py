@@ -2,8 +2,10 @@
 one door on a simulated clock, ranked at township and county, their documents rendered, and what happened summed up.
 
 The figures sit at the rules' edges: two villages equal in every figure (placed by village code), one with
-collective income of exactly 30,000 yuan (not 低于3万元, so the township's guard refuses it), one just below it,
-and a city spot-check that sends one village back to the county, which corrects its figures.
+collective income of exactly 30,000 yuan (not 低于3万元, so the township's guard refuses it), one just below it. The
+city's spot-check draws its sample from a stored seed, finds the collective income of the village just below the
+condition different from the county's figure and sends it back; the county corrects it, the city checks it again,
+and the province's field check draws a sample of its own before the publicity.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from sqlmodel import Session, col
 from models import machine
 from models.actors import SYSTEM_NAME, Role, actor_named, add_actor
 from models.case import Case
-from models.cases import open_village_cases
-from models.chains.key_village import CODE
+from models.cases import load_rows, open_village_cases
+from models.chains.key_village import CODE, KEY_VILLAGE
 from models.clerks import Clerks
 from models.demo_papers import decide
 from models.document import Document
@@ -28,14 +30,21 @@ from models.documents.key_village_county_summary import render_key_village_count
 from models.documents.key_village_township_list import render_key_village_township_list
 from models.engine import Move
 from models.key_village import Figures, key_village_policy, rank_inputs, rank_villages, record_figures, shortfalls
+from models.key_village_check import draw_county_sample, spot_check_passed
 from models.regions import Level, Region, prefix
+from models.sampling import SampleCase
 from models.synthetic import CITY, PROVINCE, Area, build_area
 from models.windows import close_due_windows
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 TOWNSHIP_SOURCE = "镇政府摸查核实（村账目、入户登记）"
 COUNTY_SOURCE = "县扶贫办、县统计局联合调查组核查"
-RETURN_REASON = "抽查核实：村集体经济收入与乡镇经管站账目不符，请县级重新核查"
+CITY_SOURCE = "市扶贫办会同市统计局抽查核实（村账目、乡镇经管站账目）"
+PROVINCE_SOURCE = "省扶贫办会同省统计局实地核查"
+RETURN_REASON = "请县级对照乡镇经管站账目重新核查"  # after what the city found (the door's reason)
+# The checks' seeds, stored with their samples. Of the five villages the county confirms, the city's seed draws the
+# village just below the condition (and one of the tied pair); the province's draws that village again in the field.
+CITY_SEED, PROVINCE_SEED = 2025, 2028
 
 # (households, relative-poor households, per-capita net income, collective income), township's figures, in the
 # order of the area's villages: three in the first township, three in the second.
@@ -47,7 +56,7 @@ FIGURES = (
     (320, 48, Decimal("2600"), Decimal("29999.99")),  # just below 30,000 yuan
     (280, 56, Decimal("2900"), Decimal("15000")),
 )
-CORRECTED_COLLECTIVE = Decimal("29000")  # the county's second check of the village the city sent back
+CORRECTED_COLLECTIVE = Decimal("29000")  # what the city finds in the accounts; the county's second check agrees
 
 
 @dataclass
@@ -65,6 +74,9 @@ class KeyVillageDemoSummary:
     township_ranking: dict[str, list[str]] = field(default_factory=dict)  # township → village codes, poorest first
     county_ranking: list[str] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)  # villages the city sent back
+    return_reasons: dict[str, str] = field(default_factory=dict)  # village → the city's reason
+    city_drawn: list[list[str]] = field(default_factory=list)  # each city sample's drawn villages
+    province_drawn: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     finished_at: datetime = START
 
@@ -80,11 +92,23 @@ def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, re
 
 
 def _record(clerks: Clerks, stage: str, role: Role, values: dict[int, tuple[int, int, Decimal, Decimal]],
-            village_of: dict[int, str], source: str, now: datetime) -> None:
-    for case_id in clerks.cases(stage):
+            village_of: dict[int, str], source: str, now: datetime, case_ids: Sequence[int] | None = None) -> None:
+    for case_id in clerks.cases(stage) if case_ids is None else case_ids:
         record_figures(session=clerks.session, case_id=case_id, stage=stage, now=now,
                        actor=clerks.actor(role, village_of[case_id]), figures=_figures(values[case_id], source))
     clerks.session.commit()
+
+
+def _draw(clerks: Clerks, stage: str, county: str, seed: int, now: datetime) -> list[int]:
+    """The stage's team draws the county's sample from the seed; the drawn villages' cases."""
+    role = KEY_VILLAGE.stage(stage).role
+    assert role is not None
+    sample = draw_county_sample(session=clerks.session, stage=stage, county_code=county, year=clerks.year, now=now,
+                                actor=clerks.actor(role, county), seed=seed)
+    clerks.session.commit()
+    assert sample is not None
+    return list(clerks.session.scalars(select(col(SampleCase.case_id)).where(
+        col(SampleCase.sample_id) == sample.id, col(SampleCase.drawn).is_(True)).order_by(col(SampleCase.case_id))))
 
 
 def run_key_village_demo(*, session: Session, area: Area | None = None, year: int = 2026, start: datetime = START,
@@ -135,17 +159,28 @@ def run_key_village_demo(*, session: Session, area: Area | None = None, year: in
         _move(clerks, "KEY_COUNTY_CONFIRM", clerks.cases("KEY_COUNTY_CONFIRM"), now, reasons)
         now += timedelta(days=5)
         at_city = clerks.cases("KEY_CITY_CHECK")
+        drawn = _draw(clerks, "KEY_CITY_CHECK", area.county_code, CITY_SEED, now)
+        summary.city_drawn.append([village_of[c] for c in drawn])
+        found = {**county_values, returned: (*county_values[returned][:3], CORRECTED_COLLECTIVE)}
+        _record(clerks, "KEY_CITY_CHECK", Role.CITY_CHECK_TEAM, found, village_of, CITY_SOURCE, now, drawn)
         if attempt == 0:
-            # The city's spot-check draws the village just below the condition and finds its accounts differ.
-            clerks.decide("KEY_CITY_CHECK", now, [returned], move=Move.RETURN, reason=RETURN_REASON)
+            # The city's sample draws the village just below the condition and finds its accounts differ: the door
+            # refuses to pass it, so the city sends it back to the county with what it found.
+            why = spot_check_passed(session, list(load_rows(session, [returned]).values()))[returned]
+            reason = summary.return_reasons[village_of[returned]] = f"{why}，{RETURN_REASON}"
+            clerks.decide("KEY_CITY_CHECK", now, [returned], move=Move.RETURN, reason=reason)
             summary.returned.append(village_of[returned])
             at_city = [c for c in at_city if c != returned]
-            county_values[returned] = (*county_values[returned][:3], CORRECTED_COLLECTIVE)
+            county_values[returned] = found[returned]
         _move(clerks, "KEY_CITY_CHECK", at_city, now, reasons)
         now += timedelta(days=5)
     county_cases = [c for c in ids if c not in reasons]
     summary.county_ranking = [r.item.village_code for r in rank_villages(rank_inputs(session, county_cases,
                                                                                      "KEY_COUNTY_CHECK"))]
+    drawn = _draw(clerks, "KEY_PROVINCE_CHECK", area.county_code, PROVINCE_SEED, now)
+    summary.province_drawn = [village_of[c] for c in drawn]
+    _record(clerks, "KEY_PROVINCE_CHECK", Role.PROVINCE_POVERTY_OFFICE, county_values, village_of, PROVINCE_SOURCE,
+            now, drawn)
     _move(clerks, "KEY_PROVINCE_CHECK", clerks.cases("KEY_PROVINCE_CHECK"), now, reasons)
     now += timedelta(days=10)
     _move(clerks, "KEY_PUBLICITY", clerks.cases("KEY_PUBLICITY"), now, reasons)

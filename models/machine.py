@@ -33,6 +33,8 @@ from models.documents.edge_announcement import render_edge_announcement
 from models.documents.edge_notice import render_edge_notice
 from models.documents.home_check_form import ready_batches as home_check_batches
 from models.documents.home_check_form import render_home_check_form
+from models.documents.key_village_check_form import KINDS as KEY_VILLAGE_CHECK_FORMS
+from models.documents.key_village_check_form import render_key_village_check_form
 from models.documents.key_village_notice import render_key_village_notice
 from models.documents.relative_notice import render_relative_notice
 from models.documents.village_exit_notice import render_village_exit_notice
@@ -55,8 +57,13 @@ DAY_PAPERS: dict[str, tuple[Callable[[Session, str, int, str, str], dict[tuple[s
     "minutes": (minutes.ready_batches, minutes.render_minutes),
     "registration_form": (registration_form.ready_batches, registration_form.render_registration_form),
 }
+# Forms of the samples a checking team draws per county (chain D's city and provincial checks), each rendered once
+# every drawn village is decided: kind -> renderer.
+COUNTY_SAMPLE_FORMS: dict[str, Callable[..., Document]] = dict.fromkeys(KEY_VILLAGE_CHECK_FORMS.values(),
+                                                                        render_key_village_check_form)
 # Letters and forms are rendered once their inputs are complete; notices, when their window opens.
-LETTERS = {*DAY_PAPERS, "home_check_form", "township_request", "village_request", "recheck_form"}
+LETTERS = {*DAY_PAPERS, "home_check_form", "township_request", "village_request", "recheck_form",
+           *COUNTY_SAMPLE_FORMS}
 WINDOW_DOCUMENTS: dict[str, Callable[..., Document]] = {
     "village_notice": render_village_notice,
     "county_announcement": render_county_announcement,
@@ -184,6 +191,10 @@ def render_ready_documents(*, session: Session, chain: str, stage: str, scope: s
             sample.document_id = render_recheck_form(session, sample_id=sample_id, now=now).id
             session.add(sample)
             rendered += 1
+    for kind in (k for k in COUNTY_SAMPLE_FORMS if k in kinds):
+        for sample_id in _finished_samples(session, chain, year, scope[:6], stage):  # a township's run: its county's
+            COUNTY_SAMPLE_FORMS[kind](session, sample_id=sample_id, now=now)
+            rendered += 1
     return rendered
 
 
@@ -207,6 +218,8 @@ def pending(*, session: Session, chain: str, scope: str, year: int, now: datetim
                 "home_check_form" in stage.documents and home_check_batches(session, chain, year, scope)) or (
                 "township_request" in stage.documents and _request_batches(session, chain, year, scope)) or (
                 "village_request" in stage.documents and village_request_batches(session, chain, year, scope)) or (
-                "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)):
+                "recheck_form" in stage.documents and _finished_samples(session, chain, year, scope, stage.code)) or (
+                set(stage.documents) & set(COUNTY_SAMPLE_FORMS)
+                and _finished_samples(session, chain, year, scope[:6], stage.code)):
             todo.add(stage.code)
     return todo

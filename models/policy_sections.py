@@ -175,9 +175,26 @@ def rectification_workdays(raw: object, deadlines: dict[str, object], workdays: 
 
 @dataclass(frozen=True)
 class KeyVillage:
-    """重点帮扶村 (seed 004, Guangdong 双到): the condition a village must meet to apply."""
+    """重点帮扶村 (seed 004, Guangdong 双到): the condition a village must meet to apply, and the shares of each
+    county's villages the city's spot-check (地市抽查) and the province's field check (实地抽查核实) draw."""
 
     collective_income: Threshold  # village collective income a year, yuan
+    city_sample: Sampling  # counted in villages, not people
+    province_sample: Sampling
+
+
+def _village_sample(raw: dict[str, object], name: str) -> Sampling:
+    """A sample rule counted in villages: a share between 0 and 1, whole numbers not below 0."""
+    sample = raw.get(name)
+    if not isinstance(sample, dict):
+        raise InvalidInput("key_village", name, sample, "须设定抽样规则：{ rate, full_coverage_below, minimum }")
+    rate = Decimal(str(sample["rate"]))
+    if not 0 < rate <= 1:
+        raise InvalidInput("key_village", f"{name}.rate", rate, "抽样比例须大于0且不超过1")
+    below, minimum = int(sample["full_coverage_below"]), int(sample.get("minimum", 0))
+    if below < 0 or minimum < 0:
+        raise InvalidInput("key_village", name, f"{below}/{minimum}", "全覆盖村数和最少抽取村数不能为负数")
+    return Sampling(rate, below, minimum)
 
 
 def key_village_section(raw: object) -> KeyVillage | None:
@@ -185,7 +202,9 @@ def key_village_section(raw: object) -> KeyVillage | None:
     if raw is None:
         return None
     assert isinstance(raw, dict)
-    return KeyVillage(collective_income=threshold(raw["collective_income"]))
+    return KeyVillage(collective_income=threshold(raw["collective_income"]),
+                      city_sample=_village_sample(raw, "city_sample"),
+                      province_sample=_village_sample(raw, "province_sample"))
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,15 @@ from models.cases import load_rows, open_village_cases
 from models.chains.key_village import CODE, KEY_VILLAGE
 from models.clerks import Clerks
 from models.key_village import Figures, record_figures
+from models.key_village_check import draw_county_sample
+from models.sampling import Sample, SampleCase
 from models.synthetic import CITY, PROVINCE
 from models.windows import close_due_windows
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ELIGIBLE = Figures(300, 60, Decimal("2600"), Decimal("12000"), "镇政府摸查核实")
-FIGURE_ROLE = {"KEY_TOWNSHIP_VERIFY": Role.TOWNSHIP_GOVERNMENT, "KEY_COUNTY_CHECK": Role.COUNTY_RECHECK_TEAM}
+FIGURE_ROLE = {"KEY_TOWNSHIP_VERIFY": Role.TOWNSHIP_GOVERNMENT, "KEY_COUNTY_CHECK": Role.COUNTY_RECHECK_TEAM,
+               "KEY_CITY_CHECK": Role.CITY_CHECK_TEAM, "KEY_PROVINCE_CHECK": Role.PROVINCE_POVERTY_OFFICE}
 
 
 def add_upper_levels(world) -> None:
@@ -53,12 +56,34 @@ def record(world, case_ids: list[int], now: datetime, figures: Figures = ELIGIBL
     world.session.commit()
 
 
+def draw(world, stage: str, now: datetime, seed: int | None = 7) -> Sample | None:
+    """The stage's team draws the county's sample of the villages newly at its check (None: none waits)."""
+    sample = draw_county_sample(session=world.session, stage=stage, county_code=world.area.county_code, year=2026,
+                                now=now, actor=actor_for(world, FIGURE_ROLE[stage], world.area.county_code),
+                                seed=seed)
+    world.session.commit()
+    return sample
+
+
+def drawn_now(world, case_ids: list[int]) -> list[int]:
+    """The cases drawn in the samples of their current stage visits."""
+    records = [r.record_id for r in load_rows(world.session, case_ids).values()]
+    return sorted(world.session.scalars(select(col(SampleCase.case_id)).where(
+        col(SampleCase.stage_record_id).in_(records), col(SampleCase.drawn).is_(True))))
+
+
 def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:
-    """Do everything the cases' current stage needs so they move on; returns the new time."""
+    """Do everything the cases' current stage needs so they move on; returns the new time. At a check, the county's
+    sample is drawn and the drawn villages' figures are found equal to the county's."""
     session = world.session
     stage = KEY_VILLAGE.stage(next(iter(load_rows(session, case_ids).values())).stage)
     system = actor_named(session, SYSTEM_NAME)
-    if stage.assessed:
+    if stage.sampled:
+        draw(world, stage.code, now)
+        drawn = drawn_now(world, case_ids)
+        if drawn:
+            record(world, drawn, now)
+    elif stage.assessed:
         record(world, case_ids, now)
     Clerks(session, CODE, 2026, "").decide(stage.code, now, case_ids)
     if stage.window:

@@ -3,9 +3,11 @@
 
 The village committee applies; the township verifies the village's figures and ranks the villages by degree of
 relative poverty (models/key_village.py); the county's survey team (扶贫办 with the statistics bureau) checks the
-figures again and the county government confirms the ranked summary table (申报汇总表); the city spot-checks; the
-provincial poverty office with the provincial statistics bureau checks in the field; the provincial leading group
-deliberates and the list is publicised province-wide.
+figures again and the county government confirms the ranked summary table (申报汇总表); the city spot-checks a sample
+of each county's villages; the provincial poverty office with the provincial statistics bureau checks a sample in the
+field (seed 004: 实地抽查核实); the provincial leading group deliberates and the list is publicised province-wide. Both
+checks draw their sample per county from a stored seed and record the figures found in each drawn village
+(models/key_village_check.py); their forms are written once every drawn village is decided.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 from models.actors import Role
 from models.chain import Chain, Guard, Stage, register
 from models.key_village import figures_ready
+from models.key_village_check import spot_check_passed
 from models.regions import Level
 
 CODE = "KEY_VILLAGE"
 FIGURES = Guard("figures_ready", figures_ready)
+SPOT_CHECK = Guard("spot_check_passed", spot_check_passed)
 
 KEY_VILLAGE = register(
     Chain(
@@ -33,9 +37,11 @@ KEY_VILLAGE = register(
                   sends_back_to="KEY_TOWNSHIP_VERIFY", guards=(FIGURES,)),
             Stage("KEY_COUNTY_CONFIRM", "县政府确认并报申报汇总表", Level.COUNTY, Role.COUNTY_GOVERNMENT,
                   documents=("key_village_county_summary",), sends_back_to="KEY_COUNTY_CHECK"),
-            Stage("KEY_CITY_CHECK", "地市抽查核实", Level.CITY, Role.CITY_CHECK_TEAM, sends_back_to="KEY_COUNTY_CHECK"),
+            Stage("KEY_CITY_CHECK", "地市抽查核实", Level.CITY, Role.CITY_CHECK_TEAM, sampled=True, assessed=True,
+                  documents=("key_village_city_check_form",), sends_back_to="KEY_COUNTY_CHECK", guards=(SPOT_CHECK,)),
             Stage("KEY_PROVINCE_CHECK", "省扶贫办会同省统计局实地复核", Level.PROVINCE, Role.PROVINCE_POVERTY_OFFICE,
-                  sends_back_to="KEY_COUNTY_CHECK"),
+                  sampled=True, assessed=True, documents=("key_village_province_check_form",),
+                  sends_back_to="KEY_COUNTY_CHECK", guards=(SPOT_CHECK,)),
             Stage("KEY_PUBLICITY", "省扶贫开发领导小组审议并公示", Level.PROVINCE, Role.PROVINCE_POVERTY_OFFICE,
                   window_scope=Level.PROVINCE, documents=("key_village_notice",), sends_back_to="KEY_PROVINCE_CHECK"),
         ),

@@ -25,6 +25,10 @@ PAPERS = {
         "key_village_township_list": 2,  # one per township
         # the county checks twice (before and after the city's return); the second rewrites the county's one table
         "key_village_county_summary": 1,
+        # one per county sample: the five villages the county confirmed, then the returned village alone on its
+        # second visit to the city's check
+        "key_village_city_check_form": 2,
+        "key_village_province_check_form": 1,  # the province draws once, after every village passed the city
         "key_village_notice": 1,  # one province-wide publicity window
     },
 }

@@ -59,7 +59,10 @@ def test_the_table_reads_as_domain_section_4d():
     ]
     assert [s.code for s in KEY_VILLAGE.stages if s.window] == ["KEY_PUBLICITY"]
     assert KEY_VILLAGE.stage("KEY_PUBLICITY").window_scope == Level.PROVINCE
-    assert [s.code for s in KEY_VILLAGE.stages if s.guards] == ["KEY_TOWNSHIP_VERIFY", "KEY_COUNTY_CHECK"]
+    assert [s.code for s in KEY_VILLAGE.stages if s.guards] == ["KEY_TOWNSHIP_VERIFY", "KEY_COUNTY_CHECK",
+                                                               "KEY_CITY_CHECK", "KEY_PROVINCE_CHECK"]
+    # The city's spot-check and the province's field check draw a sample per county (seed 004: 抽查核实).
+    assert [s.code for s in KEY_VILLAGE.stages if s.sampled] == ["KEY_CITY_CHECK", "KEY_PROVINCE_CHECK"]
 
 
 @pytest.mark.parametrize("stage", DECIDED, ids=lambda s: s.code)
