@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.clock import local, local_date
 from models.digest import Digest, Office, digest
+from models.digest_log import claim, release
 from models.render import environment
 from models.settings import Settings, get_settings
 
@@ -96,14 +97,18 @@ def send(mail: Mail, now: datetime, settings: Settings | None = None) -> None:
 
 
 def send_digest(session: Session, office: Office, now: datetime, settings: Settings | None = None) -> Mail | None:
-    """Send the office's digest to the configured address; None (nothing sent) when e-mail is off or nothing is
-    due."""
+    """Send the office's digest to the configured address; None (nothing sent) when e-mail is off, nothing is due,
+    or the office's digest already went out this office day."""
     settings = settings or get_settings()
     if not enabled(settings):
         return None
     found = digest(session, office.region, now, settings.digest_days)
-    if found.empty:
+    if found.empty or not claim(session, office.code, settings.digest_to, now):
         return None
     mail = compose(found, sender=sender_of(settings), to=settings.digest_to)
-    send(mail, now, settings)
+    try:
+        send(mail, now, settings)
+    except BaseException:
+        release(session, office.code, now)
+        raise
     return mail

@@ -3,6 +3,7 @@
 from models.actors import Actor
 from models.audit import AuditEvent, AuditHead
 from models.case import Case, StageRecord
+from models.digest_log import DigestSent
 from models.document import Document, DocumentCase
 from models.evidence import Evidence, EvidenceCase
 from models.household import Household, Income, Member
@@ -37,4 +38,5 @@ __all__ = [
     "KeyVillageFacts",
     "WebUser",
     "Evidence", "EvidenceCase",
+    "DigestSent",
 ]

@@ -28,6 +28,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[list[str], EmailMessage]] = []
+        self.port = 0
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
@@ -52,7 +53,7 @@ def free_port() -> int:
 def inbox(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """A real SMTP server for the test, and the settings that send digests to it."""
     handler = Inbox()
-    port = free_port()
+    port = handler.port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     for name, value in (("TUOPIN_SMTP_HOST", "127.0.0.1"), ("TUOPIN_SMTP_PORT", str(port)),
@@ -115,3 +116,27 @@ def test_no_mail_when_e_mail_is_off(prefect_api, world, inbox, monkeypatch):
     monkeypatch.delenv("TUOPIN_DIGEST_TO")
     get_settings.cache_clear()
     assert run_sweep("2026-10-16 09:00")["digests_sent"] == 0 and inbox.received == []
+
+
+def test_a_second_sweep_the_same_day_mails_no_office_twice_and_the_next_day_mails_again(prefect_api, world, inbox):
+    open_all(world, T0)
+    first = run_sweep("2026-10-16 09:00")["digests_sent"]
+    assert first > 0 and len(inbox.received) == first
+    assert run_sweep("2026-10-16 23:30")["digests_sent"] == 0 and len(inbox.received) == first
+    assert run_sweep("2026-10-17 09:00")["digests_sent"] == first and len(inbox.received) == 2 * first
+
+
+def test_a_mail_that_could_not_be_sent_goes_out_with_the_next_sweep(prefect_api, world, inbox, monkeypatch):
+    from sqlalchemy import func, select
+
+    from models.digest_log import DigestSent
+
+    open_all(world, T0)
+    monkeypatch.setenv("TUOPIN_SMTP_PORT", str(free_port()))  # nobody listens there
+    get_settings.cache_clear()
+    assert run_sweep("2026-10-16 09:00")["digests_sent"] == 0 and inbox.received == []
+    world.session.rollback()
+    assert world.session.scalar(select(func.count()).select_from(DigestSent)) == 0
+    monkeypatch.setenv("TUOPIN_SMTP_PORT", str(inbox.port))
+    get_settings.cache_clear()
+    assert run_sweep("2026-10-16 10:00")["digests_sent"] == len(inbox.received) > 0
