@@ -4,7 +4,6 @@ taken, so the village keeps the signed papers in its case files."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,7 +13,7 @@ from models.chain import chain_named
 from models.clock import local_date
 from models.document import Document
 from models.documents.common import Person, listed_households, parent, region, title_lines
-from models.documents.decided import Decided, decided_without
+from models.documents.decided import Decided, by_village_and_day
 from models.documents.minutes import subjects
 from models.documents.township_request import request_suffix
 from models.render import render, store
@@ -45,10 +44,7 @@ class ApplicationContext:
 def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
                                                                                         list[Decided]]:
     """The stage's recorded applications still without their paper, by village and day."""
-    batches: dict[tuple[str, date], list[Decided]] = defaultdict(list)
-    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND):
-        batches[(decided.village_code, local_date(decided.decided_at))].append(decided)
-    return dict(batches)
+    return by_village_and_day(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND)
 
 
 def build_application_context(session: Session, *, chain: str, year: int, village_code: str,

@@ -5,7 +5,7 @@ attendance list to sign (who attended is written by hand at the meeting)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ from models.chain import chain_named
 from models.clock import local_date
 from models.document import Document
 from models.documents.common import listed_households, parent, region, title_lines
-from models.documents.decided import Decided, decided_without
+from models.documents.decided import Decided, by_village_and_day
 from models.documents.township_request import request_suffix
 from models.render import render, store
 
@@ -54,10 +54,7 @@ class MinutesContext:
 def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
                                                                                         list[Decided]]:
     """The stage's decisions owed minutes, by village and day of decision (office time)."""
-    batches: dict[tuple[str, date], list[Decided]] = defaultdict(list)
-    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND):
-        batches[(decided.village_code, local_date(decided.decided_at))].append(decided)
-    return dict(batches)
+    return by_village_and_day(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND)
 
 
 def subjects(session: Session, case_ids: list[int]) -> list[tuple[int, str, str, int]]:
