@@ -16,6 +16,8 @@ from models.case import Status
 from models.case_file import case_file_zip, checklist, holdings
 from models.case_view import CaseView, case_view, document_cases
 from models.cases import load_rows
+from models.chain import chain_named
+from models.checks import CheckInput, record_checks
 from models.engine import MOVE_NAMES, Move, transition
 from models.errors import NotFound, TransitionRefused, TuopinError
 from models.evidence import evidence_villages, store_evidence
@@ -23,6 +25,7 @@ from models.evidence_policy import EvidencePolicy
 from models.objections import raise_objection, resolve_objection
 from models.policy import policy_for
 from models.posting import may_post, post_with_photo
+from models.standards import GUARANTEES
 from models.windows import posted_cases
 from web.auth import Viewer
 from web.common import DB, form_ok, missing, now, number, refused_form, viewer_of
@@ -33,7 +36,7 @@ DECISIONS = (Move.APPROVE, Move.RETURN, Move.REJECT)
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
-        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传"}
+        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传", "checked": "已记录入户核查"}
 
 
 def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
@@ -48,8 +51,10 @@ def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, 
     if found is None:
         return missing(request, viewer, "案件不存在")
     may_decide = found.status == Status.ACTIVE and found.stage_role == viewer.actor.role
+    may_check = may_decide and bool(found.household) and chain_named(found.chain).stage(found.stage).assessed
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
                   may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
+                  may_check=may_check, guarantees=GUARANTEES,
                   moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 
@@ -110,6 +115,20 @@ def decide(request: Request, session: DB, case_id: str, stage: Annotated[str, Fo
         return None
 
     return _act(request, session, case_id, csrf, move, work)
+
+
+@router.post("/cases/{case_id}/check")
+def home_check(request: Request, session: DB, case_id: str, met: Annotated[list[str] | None, Form()] = None,
+               head_signed: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    """A home check (四看一算) of the case's household at its stage: the items met are ticked; the income is
+    computed from the household's recorded parts."""
+    def work(viewer: Viewer, found: CaseView) -> str | None:
+        ticked = set(met or [])
+        record_checks(session=session, stage=found.stage, actor=viewer.actor, now=now(request), items=[
+            CheckInput(found.id, {key: key in ticked for key in GUARANTEES}, head_signed=bool(head_signed))])
+        return None
+
+    return _act(request, session, case_id, csrf, "checked", work)
 
 
 @router.post("/cases/{case_id}/evidence")

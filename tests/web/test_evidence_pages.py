@@ -151,3 +151,47 @@ def test_an_objection_outside_the_window_is_refused(browser, world, logins, open
     assert answer.status_code == 409 and "只能在公示期内提出异议（尚未公示）" in answer.text
     world.session.rollback()
     assert world.session.scalar(select(func.count()).select_from(Objection)) == 0
+
+
+def test_the_township_check_team_records_a_home_check_and_then_decides(browser, world, logins, opened, clock):
+    from models.actors import Role
+    from models.web_users import add_web_user
+    from tests.web.conftest import PASSWORD
+    from web.auth import hash_password
+
+    t1 = world.area.townships[0]
+    village = world.area.villages[t1][0]
+    ids = [i for i in opened[t1] if world.session.get(Case, i).village_code == village]
+    clock.now = walk_to(world, ids, "HOME_CHECK", T0) + timedelta(hours=1)
+    add_web_user(world.session, login="hecha", actor=world.actor(Role.TOWNSHIP_CHECK_TEAM, t1),
+                 password_hash=hash_password(PASSWORD))
+    world.session.commit()
+    client = browser("hecha")
+    page = client.get(f"/cases/{ids[0]}")
+    assert "入户核查（四看一算）" in page.text
+    before = client.post(f"/cases/{ids[0]}/decide", data={"stage": "HOME_CHECK", "move": "APPROVE",
+                                                          "csrf": csrf_of(page)})
+    assert before.status_code == 409 and "尚未完成入户核查" in before.text
+
+    failed = client.post(f"/cases/{ids[0]}/check", data={
+        "met": ["food", "clothing", "medical", "education", "water"], "head_signed": "1", "csrf": csrf_of(page)})
+    assert failed.status_code == 303
+    shown = client.get(failed.headers["location"]).text
+    assert "已记录入户核查" in shown and "未达标（住房安全有保障未达标）" in shown
+    refused = client.post(f"/cases/{ids[0]}/decide", data={"stage": "HOME_CHECK", "move": "APPROVE",
+                                                           "csrf": csrf_of(page)})
+    assert refused.status_code == 409 and "住房安全有保障未达标" in refused.text
+
+    passed = client.post(f"/cases/{ids[0]}/check", data={
+        "met": ["food", "clothing", "housing", "medical", "education", "water"], "head_signed": "1",
+        "csrf": csrf_of(page)})
+    assert passed.status_code == 303 and "，达标" in client.get(f"/cases/{ids[0]}").text
+    approved = client.post(f"/cases/{ids[0]}/decide", data={"stage": "HOME_CHECK", "move": "APPROVE",
+                                                            "csrf": csrf_of(page)})
+    assert approved.status_code == 303 and stage_after(world, ids[0]) == "PUBLICITY"
+    assert "入户核查（四看一算）" not in browser("zhen1").get(f"/cases/{ids[1]}").text  # not the government's
+
+
+def stage_after(world, case_id: int) -> str:
+    world.session.rollback()
+    return str(world.session.get(Case, case_id).stage)
