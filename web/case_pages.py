@@ -36,7 +36,8 @@ DECISIONS = (Move.APPROVE, Move.RETURN, Move.REJECT)
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
-        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传", "checked": "已记录入户核查"}
+        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传", "checked": "已记录入户核查",
+        "figures": "已登记村情数据", "drawn": "已抽取本县样本"}
 
 
 def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
@@ -51,10 +52,12 @@ def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, 
     if found is None:
         return missing(request, viewer, "案件不存在")
     may_decide = found.status == Status.ACTIVE and found.stage_role == viewer.actor.role
-    may_check = may_decide and bool(found.household) and chain_named(found.chain).stage(found.stage).assessed
+    stage = chain_named(found.chain).stage(found.stage)
+    may_check = may_decide and bool(found.household) and stage.assessed
+    may_record = may_decide and found.chain == "KEY_VILLAGE" and stage.assessed  # a village's figures
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
                   may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
-                  may_check=may_check, guarantees=GUARANTEES,
+                  may_check=may_check, guarantees=GUARANTEES, may_record=may_record, sampled=stage.sampled,
                   moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 
@@ -73,7 +76,7 @@ def case(request: Request, session: DB, case_id: str, done: str = "") -> Respons
 Work = Callable[[Viewer, CaseView], str | None]  # writes through the door; a message for bad form input
 
 
-def _act(request: Request, session: Session, case_id: str, csrf: str, done: str, work: Work) -> Response:
+def act(request: Request, session: Session, case_id: str, csrf: str, done: str, work: Work) -> Response:
     """Every form of a case page: its token, the clerk, the case in the clerk's area; then `work`, committed, and
     back to the case page. Bad input or a refusal shows the case page with the reason and writes nothing."""
     if not form_ok(request, csrf):
@@ -114,7 +117,7 @@ def decide(request: Request, session: DB, case_id: str, stage: Annotated[str, Fo
                    actor=viewer.actor, now=now(request), reason=reason.strip())
         return None
 
-    return _act(request, session, case_id, csrf, move, work)
+    return act(request, session, case_id, csrf, move, work)
 
 
 @router.post("/cases/{case_id}/check")
@@ -128,7 +131,7 @@ def home_check(request: Request, session: DB, case_id: str, met: Annotated[list[
             CheckInput(found.id, {key: key in ticked for key in GUARANTEES}, head_signed=bool(head_signed))])
         return None
 
-    return _act(request, session, case_id, csrf, "checked", work)
+    return act(request, session, case_id, csrf, "checked", work)
 
 
 @router.post("/cases/{case_id}/evidence")
@@ -147,7 +150,7 @@ def upload(request: Request, session: DB, case_id: str, kind: Annotated[str, For
                        actor=viewer.actor, now=now(request))
         return None
 
-    return _act(request, session, case_id, csrf, "evidence", work)
+    return act(request, session, case_id, csrf, "evidence", work)
 
 
 @router.post("/cases/{case_id}/post")
@@ -162,7 +165,7 @@ def post_notice(request: Request, session: DB, case_id: str, file: Annotated[Upl
                         actor=viewer.actor, now=now(request))
         return None
 
-    return _act(request, session, case_id, csrf, "posted", work)
+    return act(request, session, case_id, csrf, "posted", work)
 
 
 @router.post("/cases/{case_id}/objections")
@@ -173,7 +176,7 @@ def object_to(request: Request, session: DB, case_id: str, raised_by: Annotated[
                         actor=viewer.actor)
         return None
 
-    return _act(request, session, case_id, csrf, "objection", work)
+    return act(request, session, case_id, csrf, "objection", work)
 
 
 @router.post("/cases/{case_id}/objections/{objection_id}")
@@ -188,7 +191,7 @@ def resolve(request: Request, session: DB, case_id: str, objection_id: str, uphe
                           resolution=resolution, now=now(request), actor=viewer.actor)
         return None
 
-    return _act(request, session, case_id, csrf, "resolved", work)
+    return act(request, session, case_id, csrf, "resolved", work)
 
 
 def _file_of(request: Request, session: Session, case_id: str) -> tuple[Viewer, CaseView, EvidencePolicy] | Response:
