@@ -47,8 +47,8 @@ def test_the_city_team_draws_records_the_figures_and_decides(browser, world, clo
         SampleCase.sample_id == sample.id, SampleCase.drawn.is_(True))))  # type: ignore[attr-defined]
     target = next(c for c in cases if c in chosen)
 
-    for wrong, why in ((dict(households="三百"), "须为整数"), (dict(per_capita_income="2600.555"), "最多两位小数"),
-                       (dict(source=" "), "须写明数据来源")):
+    for wrong, why in (({"households": "三百"}, "须为整数"), ({"per_capita_income": "2600.555"}, "最多两位小数"),
+                       ({"source": " "}, "须写明数据来源")):
         form = {"households": "300", "relative_poor_households": "60", "per_capita_income": "2600",
                 "collective_income": "12000", "source": "市统计局抽查", "csrf": csrf_of(page), **wrong}
         answer = client.post(f"/cases/{target}/figures", data=form)
