@@ -62,9 +62,9 @@ def subject(found: Digest) -> str:
     return text
 
 
-def compose(found: Digest, *, sender: str, to: str) -> Mail:
-    """The digest's e-mail: plain text and the same in HTML."""
-    context = {"doc": found, "listed": LISTED, "when": when}
+def compose(found: Digest, *, sender: str, to: str, web_url: str = "") -> Mail:
+    """The digest's e-mail: plain text and the same in HTML; with `web_url`, each case links to its page."""
+    context = {"doc": found, "listed": LISTED, "when": when, "web": web_url.rstrip("/")}
     return Mail(
         sender=sender, to=to, subject=subject(found),
         text=environment().get_template("mail/digest.txt.j2").render(**context),
@@ -105,7 +105,7 @@ def send_digest(session: Session, office: Office, now: datetime, settings: Setti
     found = digest(session, office.region, now, settings.digest_days)
     if found.empty or not claim(session, office.code, settings.digest_to, now):
         return None
-    mail = compose(found, sender=sender_of(settings), to=settings.digest_to)
+    mail = compose(found, sender=sender_of(settings), to=settings.digest_to, web_url=settings.web_url)
     try:
         send(mail, now, settings)
     except BaseException:

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         default=3,
         description="How many days ahead the due-soon digest looks (page default and daily e-mail).",
     )
+    web_url: str = Field(
+        default="",
+        description="The dashboard's address as clerks reach it (http://10.1.2.3:8000); the digest e-mail links "
+                    "each case to its page. Empty: no links.",
+    )
 
 
 @lru_cache(maxsize=1)

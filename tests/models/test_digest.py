@@ -147,6 +147,11 @@ def test_windows_closing_within_the_days_and_open_objections(world):
     assert "欧阳海村  贫困户脱贫退出 · 村、乡镇公示：公示至2026-11-07，剩余3天" in mail.text
     assert f"案件{ids[0]}  欧阳海村" in mail.text and "李四于2026-11-03 10:00提出“家中新购轿车一辆”" in mail.text
     assert "家中新购轿车一辆" in mail.html and "2026-11-07" in mail.html
+    assert "/cases/" not in mail.text  # no dashboard address configured: no links
+    linked = compose(found, sender="tuopin@county.example.cn", to="fupin@shifan.example.cn",
+                     web_url="http://10.43.1.5:8000/")
+    assert f"http://10.43.1.5:8000/cases/{ids[0]}" in linked.text
+    assert f'<a href="http://10.43.1.5:8000/cases/{ids[0]}">{ids[0]}</a>' in linked.html
 
     ended = digest(world.session, region, parse("2026-11-08 08:00"), 3)
     assert ended.windows[0].ended and ended.windows[0].days_left == 0
