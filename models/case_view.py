@@ -118,6 +118,9 @@ def _event_text(action: str, detail: str) -> str:
     said = data.get("reason") or data.get("content") or data.get("resolution")
     if action == "EVIDENCE.UPLOAD":
         said = f"{data.get('name', '')} {data.get('file', '')}"
+    if action == "VILLAGE.ASSESS" and "score" in data:
+        verdict = "通过" if data.get("passed") else f"未通过（{data.get('failures', '')}）"
+        said = f"贫困发生率{data.get('incidence', '')}，得分{data['score']}，{verdict}"
     if action == "CHECK.RECORD" and "per_capita" in data:
         verdict = "达标" if data.get("passed") else f"未达标（{data.get('failures', '')}）"
         said = f"人均纯收入{data['per_capita']}元，{verdict}"

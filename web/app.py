@@ -19,6 +19,7 @@ from web.common import LoginRequired
 from web.digest import router as digest_router
 from web.pages import router
 from web.views import render
+from web.village_acceptance import router as acceptance_router
 from web.village_figures import router as figures_router
 from web.village_pages import router as village_router
 
@@ -35,6 +36,7 @@ def create_app(database_url: str | None = None, *, clock: Callable[[], datetime]
     app.include_router(case_router)
     app.include_router(village_router)
     app.include_router(figures_router)
+    app.include_router(acceptance_router)
     app.include_router(digest_router)
 
     @app.exception_handler(LoginRequired)

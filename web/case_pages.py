@@ -26,6 +26,7 @@ from models.objections import raise_objection, resolve_objection
 from models.policy import policy_for
 from models.posting import may_post, post_with_photo
 from models.standards import GUARANTEES
+from models.village_standards import village_exit_policy
 from models.windows import posted_cases
 from web.auth import Viewer
 from web.common import DB, form_ok, missing, now, number, refused_form, viewer_of
@@ -37,7 +38,7 @@ FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
         "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传", "checked": "已记录入户核查",
-        "figures": "已登记村情数据", "drawn": "已抽取本县样本"}
+        "figures": "已登记村情数据", "drawn": "已抽取本县样本", "assessed": "已记录验收评分"}
 
 
 def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
@@ -55,9 +56,12 @@ def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, 
     stage = chain_named(found.chain).stage(found.stage)
     may_check = may_decide and bool(found.household) and stage.assessed
     may_record = may_decide and found.chain == "KEY_VILLAGE" and stage.assessed  # a village's figures
+    indicators = village_exit_policy(found.village_code, found.year).indicators \
+        if may_decide and found.chain == "VILLAGE_EXIT" and stage.assessed else ()  # a village's acceptance
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
                   may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
                   may_check=may_check, guarantees=GUARANTEES, may_record=may_record, sampled=stage.sampled,
+                  indicators=indicators,
                   moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 
