@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -188,6 +189,30 @@ def public_rows(households: Sequence[Listed], policy: Policy) -> tuple[PublicRow
         )
         for index, h in enumerate(households, start=1)
     )
+
+
+class PublicList(TypedDict):
+    """What every posted list (公示, 公告) prints besides its own words: its days, the masked rows with their totals,
+    and whom to ask (the office that posts it)."""
+
+    first_day: date
+    last_day: date
+    show_id: bool
+    show_phone: bool
+    rows: tuple[PublicRow, ...]
+    households: int
+    people: int
+    contact_name: str
+    contact_phone: str
+
+
+def public_list(households: Sequence[Listed], policy: Policy, window: Window, contact: Region) -> PublicList:
+    """The shared part of a posted list's context, for `**` into its own."""
+    first, last = window_days(window)
+    return PublicList(first_day=first, last_day=last, show_id=policy.public_columns.show_id,
+                      show_phone=policy.public_columns.show_phone, rows=public_rows(households, policy),
+                      households=len(households), people=sum(h.size for h in households),
+                      contact_name=contact.contact_name, contact_phone=contact.contact_phone)
 
 
 def village_counts(households: Sequence[Listed]) -> tuple[VillageCount, ...]:

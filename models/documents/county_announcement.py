@@ -16,7 +16,7 @@ from models.documents.common import (
     listed_households,
     official_number,
     parent,
-    public_rows,
+    public_list,
     region,
     title_lines,
     village_counts,
@@ -63,7 +63,7 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
     county = parent(session, township)
     policy = policy_for(township.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
-    first, last = window_days(window)
+    first, _ = window_days(window)
     lines = title_lines("关于", township.name, f"{window.year}年度", "贫困户", "脱贫退出", "的公告")
     list_lines = title_lines(township.name, f"{window.year}年度", "脱贫退出", "贫困户名单")
     return CountyAnnouncementContext(
@@ -74,18 +74,10 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
         county=county.name,
         township=township.name,
         year=window.year,
-        households=len(households),
-        people=sum(h.size for h in households),
         villages=village_counts(households),
-        first_day=first,
-        last_day=last,
-        contact_name=county.contact_name,
-        contact_phone=county.contact_phone,
-        show_id=policy.public_columns.show_id,
-        show_phone=policy.public_columns.show_phone,
+        **public_list(households, policy, window, county),
         list_title="".join(list_lines),
         list_title_lines=list_lines,
-        rows=public_rows(households, policy),
         issued_on=first,
         foot=foot(county, [parent(session, county).office_name], first),
     )

@@ -16,7 +16,7 @@ from models.documents.common import (
     listed_households,
     official_number,
     parent,
-    public_rows,
+    public_list,
     region,
     title_lines,
     window_case_ids,
@@ -69,7 +69,7 @@ def build_edge_announcement_context(session: Session, *, window_id: int, number:
         raise NotFound(f"{window.year}年度政策未设定贫困边缘户识别标准")
     policy = policy_for(village.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
-    first, last = window_days(window)
+    first, _ = window_days(window)
     lines = title_lines("关于", township.name, village.name, f"{window.year}年度", "贫困边缘户", "的公告")
     list_lines = title_lines(township.name, village.name, f"{window.year}年度", "贫困边缘户名单")
     return EdgeAnnouncementContext(
@@ -82,17 +82,9 @@ def build_edge_announcement_context(session: Session, *, window_id: int, number:
         village=village.name,
         year=window.year,
         standard=band(standard),
-        households=len(households),
-        people=sum(h.size for h in households),
-        first_day=first,
-        last_day=last,
-        contact_name=county.contact_name,
-        contact_phone=county.contact_phone,
-        show_id=policy.public_columns.show_id,
-        show_phone=policy.public_columns.show_phone,
+        **public_list(households, policy, window, county),
         list_title="".join(list_lines),
         list_title_lines=list_lines,
-        rows=public_rows(households, policy),
         issued_on=first,
         foot=foot(county, [township.office_name, village.office_name], first),
     )

@@ -14,7 +14,7 @@ from models.documents.common import (
     PublicRow,
     listed_households,
     parent,
-    public_rows,
+    public_list,
     region,
     title_lines,
     window_case_ids,
@@ -74,7 +74,7 @@ def build_edge_notice_context(session: Session, *, window_id: int) -> EdgeNotice
         raise NotFound(f"{window.year}年度政策未设定贫困边缘户识别标准")
     policy = policy_for(village.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
-    first, last = window_days(window)
+    first, _ = window_days(window)
     ordinal = ORDINALS[index] if index < len(ORDINALS) else f"第{index + 1}次"
     procedure = "经农户申请、村民代表大会民主评议，乡镇干部、村委会和驻村工作队入户核实"
     if index > 0:
@@ -90,16 +90,8 @@ def build_edge_notice_context(session: Session, *, window_id: int) -> EdgeNotice
         standard=band(standard),
         excluded="、".join(EDGE_EXCLUSION_NAMES[flag] for flag in standard.excluded),
         procedure=procedure,
-        first_day=first,
-        last_day=last,
-        show_id=policy.public_columns.show_id,
-        show_phone=policy.public_columns.show_phone,
-        rows=public_rows(households, policy),
-        households=len(households),
-        people=sum(h.size for h in households),
+        **public_list(households, policy, window, township),
         township_office=township.office_name,
-        contact_name=township.contact_name,
-        contact_phone=township.contact_phone,
         village_office=village.office_name,
         posted_on=first,
     )

@@ -14,7 +14,7 @@ from models.documents.common import (
     PublicRow,
     listed_households,
     parent,
-    public_rows,
+    public_list,
     region,
     title_lines,
     window_case_ids,
@@ -68,18 +68,15 @@ def build_relative_notice_context(session: Session, *, window_id: int) -> Relati
     order = [case_id for case_id, _ in ranked_cases(session, window_case_ids(session, window_id))]
     by_case = {h.case_id: h for h in listed_households(session, order)}
     households = [by_case[case_id] for case_id in order]
-    first, last = window_days(window)
+    first, _ = window_days(window)
     lines = title_lines(village.name, f"{window.year}年度", "拟确认相对贫困户", "公示")
     houses = "、".join(standard.priority_houses)
     return RelativeNoticeContext(
         title="".join(lines), title_lines=lines, village=village.name, year=window.year,
         standard=standard.income.describe("元"),
         priority=f"住房为{houses}的，家庭成员有残疾人或长年患重病的农户在同等条件下优先",
-        procedure=PROCEDURES[min(index, len(PROCEDURES) - 1)], first_day=first, last_day=last,
-        show_id=policy.public_columns.show_id, show_phone=policy.public_columns.show_phone,
-        rows=public_rows(households, policy), households=len(households), people=sum(h.size for h in households),
-        township_office=township.office_name, contact_name=township.contact_name,
-        contact_phone=township.contact_phone, village_office=village.office_name, posted_on=first,
+        procedure=PROCEDURES[min(index, len(PROCEDURES) - 1)], **public_list(households, policy, window, township),
+        township_office=township.office_name, village_office=village.office_name, posted_on=first,
     )
 
 

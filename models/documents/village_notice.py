@@ -12,7 +12,7 @@ from models.documents.common import (
     PublicRow,
     listed_households,
     parent,
-    public_rows,
+    public_list,
     region,
     title_lines,
     window_case_ids,
@@ -53,7 +53,7 @@ def build_village_notice_context(session: Session, *, window_id: int) -> Village
     township = parent(session, village)
     policy = policy_for(village.code, window.year)
     households = listed_households(session, window_case_ids(session, window_id))
-    first, last = window_days(window)
+    first, _ = window_days(window)
     lines = title_lines(village.name, f"{window.year}年度", "拟退出", "贫困户", "公示")
     return VillageNoticeContext(
         title="".join(lines),
@@ -61,16 +61,8 @@ def build_village_notice_context(session: Session, *, window_id: int) -> Village
         village=village.name,
         year=window.year,
         income_rule=policy.exit_income.describe("元"),
-        first_day=first,
-        last_day=last,
-        show_id=policy.public_columns.show_id,
-        show_phone=policy.public_columns.show_phone,
-        rows=public_rows(households, policy),
-        households=len(households),
-        people=sum(h.size for h in households),
+        **public_list(households, policy, window, township),
         township_office=township.office_name,
-        contact_name=township.contact_name,
-        contact_phone=township.contact_phone,
         village_office=village.office_name,
         posted_on=first,
     )
