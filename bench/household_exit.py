@@ -27,21 +27,21 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bench.baselines import baselines
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.audit import first_broken
-from models.case import Case, Status
-from models.cases import open_cases
-from models.chains.household_exit import CODE, HOUSEHOLD_EXIT
-from models.clerks import Clerks
-from models.clock import parse
-from models.db import session_scope, upgrade
-from models.document import Document
-from models.engine import Move, transition
-from models.sampling import SampleCase
-from models.settings import get_settings
-from models.synthetic import Area, build_area
-from models.windows import close_due_windows
+from models.chains.household_exit.stages import CODE, HOUSEHOLD_EXIT
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.audit import first_broken
+from models.core.case import Case, Status
+from models.core.clock import parse
+from models.core.db import session_scope, upgrade
+from models.core.document import Document
+from models.core.settings import get_settings
+from models.door import machine
+from models.door.cases import open_cases
+from models.door.engine import Move, transition
+from models.door.sampling import SampleCase
+from models.door.windows import close_due_windows
+from synthetic.area import Area, build_area
+from synthetic.clerks import Clerks
 
 YEAR = 2026
 
@@ -170,9 +170,10 @@ def documents_per_second() -> tuple[int, float, dict[str, tuple[int, float]]]:
     import logging
     from concurrent.futures import ProcessPoolExecutor
 
-    from models.documents import render_county_announcement, render_village_notice
-    from models.pdf import write_pdf
-    from models.publicity import Window
+    from models.chains.household_exit.documents.county_announcement import render_county_announcement
+    from models.chains.household_exit.documents.village_notice import render_village_notice
+    from models.core.publicity import Window
+    from models.documents.pdf import write_pdf
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     with session_scope() as session:

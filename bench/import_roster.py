@@ -24,11 +24,11 @@ from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlmodel import Session
 
-from models.actors import SYSTEM_NAME, actor_named
-from models.db import session_scope, upgrade
-from models.household import Household, Income, Member
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.db import session_scope, upgrade
+from models.core.household import Household, Income, Member
 from models.importing import export_roster, import_roster
-from models.synthetic import COUNTY, build_area
+from synthetic.area import COUNTY, build_area
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 T = TypeVar("T")

@@ -38,16 +38,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import col
 
-from models.actors import SYSTEM_NAME, Actor, Role, actor_named
-from models.audit import AuditEvent, first_broken
-from models.case import Case, StageRecord
-from models.cases import load_rows, open_cases
-from models.chains.household_exit import CODE
-from models.clock import parse
-from models.db import dispose_engine, engine_for, session_scope, upgrade
-from models.engine import Move, apply, transition
-from models.errors import Conflict, TransitionRefused
-from models.synthetic import build_area
+from models.chains.household_exit.stages import CODE
+from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case, StageRecord
+from models.core.clock import parse
+from models.core.db import dispose_engine, engine_for, session_scope, upgrade
+from models.core.errors import Conflict, TransitionRefused
+from models.door.cases import load_rows, open_cases
+from models.door.engine import Move, apply, transition
+from synthetic.area import build_area
 
 STAGES = {"GROUP_RECOMMEND": Role.GROUP_LEADER, "COMMITTEE_REVIEW": Role.VILLAGE_COMMITTEE,
           "CHECK_REQUEST": Role.VILLAGE_COMMITTEE}  # the stages a clerk decides with no check to record first

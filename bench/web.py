@@ -31,12 +31,12 @@ from sqlmodel import Session, col
 from bench.household_exit import build, say, use_database
 from bench.web_county import NOW, add_logins, walk
 from bench.web_timing import Row, Served, logged_in, measure, percentile
-from models.case import Case
-from models.chains.household_exit import CODE
-from models.clock import parse
-from models.db import session_scope
-from models.household import Household
-from models.publicity import Objection
+from models.chains.household_exit.stages import CODE
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.db import session_scope
+from models.core.household import Household
+from models.core.publicity import Objection
 
 GOAL_MS = 300.0  # DESIGN.md: the web case list at p95 300 ms or less
 

@@ -12,20 +12,20 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bench.household_exit import YEAR, say
-from models import machine
-from models.actors import SYSTEM_NAME, Actor, Role, actor_named
-from models.case import Case
-from models.chains.household_exit import CODE
-from models.clerks import Clerks
-from models.clock import parse
-from models.db import session_scope
-from models.engine import Move
-from models.objections import raise_objection
-from models.regions import Level, prefix
-from models.sampling import SampleCase
-from models.synthetic import Area
-from models.web_users import add_web_user
-from models.windows import close_due_windows
+from models.chains.household_exit.stages import CODE
+from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.db import session_scope
+from models.core.regions import Level, prefix
+from models.core.web_users import add_web_user
+from models.door import machine
+from models.door.engine import Move
+from models.door.objections import raise_objection
+from models.door.sampling import SampleCase
+from models.door.windows import close_due_windows
+from synthetic.area import Area
+from synthetic.clerks import Clerks
 from web.auth import hash_password
 
 PASSWORD = "bench-web-12345"

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bench.household_exit import say
 from bench.web_county import PASSWORD
-from models.db import engine_for
+from models.core.db import engine_for
 from web.app import create_app
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from models.clock import parse, utcnow
+from models.core.clock import parse, utcnow
 
 console = Console()
 

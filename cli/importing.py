@@ -10,9 +10,9 @@ from rich.table import Table
 from sqlalchemy.exc import IntegrityError
 
 from cli.common import ActorOption, NowOption, console, fail, moment
-from models.actors import actor_named
-from models.db import session_scope
-from models.errors import TuopinError
+from models.core.actors import actor_named
+from models.core.db import session_scope
+from models.core.errors import TuopinError
 
 if TYPE_CHECKING:
     from models.importing import ImportRefused, Plan, Problem

@@ -18,21 +18,21 @@ from sqlmodel import Session, col
 from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
 from cli.web import users_add, web
-from models.actors import actor_named
-from models.audit import AuditEvent, first_broken
-from models.case import Case
-from models.chain import all_chains, chain_named
-from models.checks import CheckInput, record_checks
-from models.clock import cn_date
-from models.db import session_scope, upgrade
-from models.engine import MOVE_NAMES, Move, transition
-from models.errors import InvalidInput, NotFound, TuopinError
-from models.objections import raise_objection, resolve_objection
-from models.policy import policy_for
-from models.regions import code_prefix, townships_under
-from models.settings import get_settings
-from models.standards import GUARANTEES
-from models.status import Filters, case_page, counts_by_stage
+from models.core.actors import actor_named
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case
+from models.core.clock import cn_date
+from models.core.db import session_scope, upgrade
+from models.core.errors import InvalidInput, NotFound, TuopinError
+from models.core.regions import code_prefix, townships_under
+from models.core.settings import get_settings
+from models.door.chain import all_chains, chain_named
+from models.door.engine import MOVE_NAMES, Move, transition
+from models.door.objections import raise_objection, resolve_objection
+from models.home_checks.recording import CheckInput, record_checks
+from models.home_checks.standards import GUARANTEES
+from models.policy.loading import policy_for
+from models.reads.status import Filters, case_page, counts_by_stage
 
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
@@ -41,13 +41,13 @@ CHAIN = "HOUSEHOLD_EXIT"  # the chain of cases that do not exist, so that the do
 
 # Each chain's demo: (module, function taking the output folder), imported only when it runs.
 DEMOS = {
-    "HOUSEHOLD_EXIT": ("cli.demo", "run_demo"),
-    "VILLAGE_EXIT": ("cli.demo_village", "run_village_exit_demo"),
-    "EDGE_IDENTIFY": ("cli.demo_edge", "run_edge_identify_demo_cli"),
-    "KEY_VILLAGE": ("cli.demo_key_village", "run_key_village_demo_cli"),
-    "RELATIVE_IDENTIFY": ("cli.demo_relative", "run_relative_identify_demo_cli"),
-    "MONITORING": ("cli.demo_monitoring", "run_monitoring_demo_cli"),
-    "RECTIFICATION": ("cli.demo_rectification", "run_rectification_demo_cli"),
+    "HOUSEHOLD_EXIT": ("demo.household_exit", "run_demo"),
+    "VILLAGE_EXIT": ("demo.village_exit", "run_village_exit_demo"),
+    "EDGE_IDENTIFY": ("demo.edge_identify", "run_edge_identify_demo_cli"),
+    "KEY_VILLAGE": ("demo.key_village", "run_key_village_demo_cli"),
+    "RELATIVE_IDENTIFY": ("demo.relative_identify", "run_relative_identify_demo_cli"),
+    "MONITORING": ("demo.monitoring", "run_monitoring_demo_cli"),
+    "RECTIFICATION": ("demo.rectification", "run_rectification_demo_cli"),
 }
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from rich.table import Table
 
-from models.chain import Chain, chain_named
-from models.clock import cn_date
-from models.status import CaseLine
+from models.core.clock import cn_date
+from models.door.chain import Chain, chain_named
+from models.reads.status import CaseLine
 
 
 def chain_table(chains: Sequence[Chain]) -> Table:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from cli.common import console, fail
-from models.actors import ROLE_NAMES, Actor, Role, actor_named
-from models.db import session_scope
-from models.errors import TuopinError
-from models.settings import get_settings
-from models.web_users import add_web_user, user_named
+from models.core.actors import ROLE_NAMES, Actor, Role, actor_named
+from models.core.db import session_scope
+from models.core.errors import TuopinError
+from models.core.settings import get_settings
+from models.core.web_users import add_web_user, user_named
 
 DEMO_PASSWORD = "tuopin-demo"
 # One login per level, for the person who decides at that level.

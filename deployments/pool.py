@@ -13,7 +13,7 @@ from prefect import Flow
 from prefect.deployments.runner import RunnerDeployment
 
 from deployments.serve import deployments
-from models.settings import PROJECT_ROOT
+from models.core.settings import PROJECT_ROOT
 
 
 def register(pool: str) -> list[UUID]:

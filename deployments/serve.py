@@ -12,7 +12,7 @@ from flows.chains import chain_run
 from flows.household_exit import household_exit
 from flows.runtime import short_runs
 from flows.sweeps import sweep
-from models.settings import get_settings
+from models.core.settings import get_settings
 
 # 01:00 office time, so windows that ended at midnight close first thing in the morning.
 SWEEP_CRON = "0 1 * * *"

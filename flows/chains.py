@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from prefect import flow
 
-from models.chain import chain_named
-from models.machine import LETTERS
+from models.door.chain import chain_named
+from models.door.machine import LETTERS
 from tasks.documents import render_stage_documents
 from tasks.publicity import close_windows, post_notices, release_by_township
 from tasks.sampling import draw_samples

@@ -7,7 +7,7 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.chains import run_stages
-from models.chains.household_exit import CODE
+from models.chains.household_exit.stages import CODE
 
 
 @flow(name="household-exit", flow_run_name="exit-{region}-{year}")

@@ -19,8 +19,8 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 
-from models.chain import all_chains
-from models.chains.household_exit import CODE as HOUSEHOLD_EXIT
+from models.chains.household_exit.stages import CODE as HOUSEHOLD_EXIT
+from models.door.chain import all_chains
 from tasks.digest import send_digests
 from tasks.overdue import flag_overdue_stages
 from tasks.publicity import Released, close_windows, release_by_township

@@ -1,10 +1,10 @@
-"""Alembic environment: the schema is SQLModel's metadata of models/tables.py."""
+"""Alembic environment: the schema is SQLModel's metadata of models/core/tables.py."""
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401
+import models.core.tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

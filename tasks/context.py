@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from models.actors import SYSTEM_NAME, Actor, actor_named
-from models.clock import parse, to_db, utcnow
-from models.db import session_scope
+from models.core.actors import SYSTEM_NAME, Actor, actor_named
+from models.core.clock import parse, to_db, utcnow
+from models.core.db import session_scope
 
 
 def moment(now: str | datetime | None) -> datetime:

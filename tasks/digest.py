@@ -7,10 +7,10 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 
-from models.db import session_scope
-from models.digest import offices_with_work
-from models.mail import enabled, send_digest
-from models.settings import get_settings
+from models.core.db import session_scope
+from models.core.settings import get_settings
+from models.digest.due_soon import offices_with_work
+from models.digest.mail import enabled, send_digest
 from tasks.context import moment
 
 

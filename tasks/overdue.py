@@ -6,7 +6,7 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 
-from models.overdue import flag_overdue
+from models.door.overdue import flag_overdue
 from tasks.context import moment, work
 
 

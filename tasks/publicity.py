@@ -8,10 +8,10 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 
-from models import machine
-from models.cases import load_rows
-from models.regions import Level, prefix
-from models.windows import close_due_windows
+from models.core.regions import Level, prefix
+from models.door import machine
+from models.door.cases import load_rows
+from models.door.windows import close_due_windows
 from tasks.context import moment, work
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from prefect import get_run_logger, task
 
-from models import machine
+from models.door import machine
 from tasks.context import moment, work
 
 

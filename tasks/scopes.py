@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models import machine
-from models.db import session_scope
-from models.regions import townships_under
+from models.core.db import session_scope
+from models.core.regions import townships_under
+from models.door import machine
 from tasks.context import moment
 
 

@@ -28,10 +28,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from models.actors import Actor, Role  # noqa: E402
-from models.db import dispose_engine, session_scope, upgrade  # noqa: E402
-from models.settings import get_settings  # noqa: E402
-from models.synthetic import Area, build_area  # noqa: E402
+from models.core.actors import Actor, Role  # noqa: E402
+from models.core.db import dispose_engine, session_scope, upgrade  # noqa: E402
+from models.core.settings import get_settings  # noqa: E402
+from synthetic.area import Area, build_area  # noqa: E402
 
 POSTGRES_SERVER = os.environ.get("TUOPIN_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_SERVER else ["sqlite"]

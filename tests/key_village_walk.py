@@ -8,16 +8,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
-from models.cases import load_rows, open_village_cases
-from models.chains.key_village import CODE, KEY_VILLAGE
-from models.clerks import Clerks
-from models.key_village import Figures, record_figures
-from models.key_village_check import draw_county_sample
-from models.sampling import Sample, SampleCase
-from models.synthetic import CITY, PROVINCE
-from models.windows import close_due_windows
+from models.chains.key_village.figures import Figures, record_figures
+from models.chains.key_village.spot_checks import draw_county_sample
+from models.chains.key_village.stages import CODE, KEY_VILLAGE
+from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
+from models.door import machine
+from models.door.cases import load_rows, open_village_cases
+from models.door.sampling import Sample, SampleCase
+from models.door.windows import close_due_windows
+from synthetic.area import CITY, PROVINCE
+from synthetic.clerks import Clerks
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ELIGIBLE = Figures(300, 60, Decimal("2600"), Decimal("12000"), "镇政府摸查核实")

@@ -8,17 +8,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models.actors import Actor, Role
-from models.case import Case
-from models.chains.monitoring import CODE, MONITORING
-from models.clerks import Clerks
-from models.clock import parse
-from models.engine import Move, Result, transition
-from models.household import Household
-from models.monitoring_assist import assign_departments, request_closeout, verify_closeout
-from models.monitoring_campaign import create_campaign, hold_round
-from models.monitoring_demo import add_departments
-from models.standards import GUARANTEES
+from demo.rounds.monitoring import add_departments
+from models.chains.monitoring.assist import assign_departments, request_closeout, verify_closeout
+from models.chains.monitoring.campaign import create_campaign, hold_round
+from models.chains.monitoring.stages import CODE, MONITORING
+from models.core.actors import Actor, Role
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.household import Household
+from models.door.engine import Move, Result, transition
+from models.home_checks.standards import GUARANTEES
+from synthetic.clerks import Clerks
 
 ROUND_AT = parse("2026-09-24 10:00")
 CONFIRM_AT = parse("2026-09-29 10:00")
@@ -95,7 +95,7 @@ def finish(s: Setup, case_id: int, now: datetime) -> None:
         s.session.commit()
         move(s, "MON_ASSIST", case_id, liaisons[0], now)
     else:
-        from models.monitoring_assist import assignments_of, guarantee_of
+        from models.chains.monitoring.assist import assignments_of, guarantee_of
 
         items = {guarantee_of(s.session, a): True for a in assignments_of(s.session, [case_id])[case_id]}
         verify_closeout(session=s.session, case_id=case_id, actor=government, results=items, note="已达标", now=now)
@@ -104,7 +104,7 @@ def finish(s: Setup, case_id: int, now: datetime) -> None:
 
 
 def assigned_liaisons(s: Setup, case_id: int) -> list[Actor]:
-    from models.monitoring_assist import assignments_of
+    from models.chains.monitoring.assist import assignments_of
 
     ids = list(dict.fromkeys(a.liaison_id for a in assignments_of(s.session, [case_id])[case_id]))
     return [s.session.get(Actor, i) for i in ids]

@@ -7,16 +7,22 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from models import machine
-from models.actors import SYSTEM_NAME, Actor, Role, actor_named
-from models.cases import load_rows, open_cases, open_village_cases
-from models.chains.village_exit import CODE, VILLAGE_EXIT
-from models.clerks import Clerks
-from models.household import Household
-from models.village_check import Finding, draw_village_check, record_findings, record_survey, sample_rows
-from models.village_demo import SCENARIOS, Scenario, add_non_poor_households, facts_for
-from models.village_standards import record_assessment
-from models.windows import close_due_windows
+from demo.rounds.village_exit import SCENARIOS, Scenario, add_non_poor_households, facts_for
+from models.chains.village_exit.county_check import (
+    Finding,
+    draw_village_check,
+    record_findings,
+    record_survey,
+    sample_rows,
+)
+from models.chains.village_exit.stages import CODE, VILLAGE_EXIT
+from models.chains.village_exit.standards import record_assessment
+from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.household import Household
+from models.door import machine
+from models.door.cases import load_rows, open_cases, open_village_cases
+from models.door.windows import close_due_windows
+from synthetic.clerks import Clerks
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
 PASSING = SCENARIOS[0]

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from models import machine
-from models.actors import SYSTEM_NAME, Actor, Role, actor_named
-from models.cases import load_rows, open_cases
-from models.chain import chain_named
-from models.clerks import ALL_MET, Clerks
-from models.engine import Move, transition
-from models.sampling import SampleCase
-from models.windows import close_due_windows
+from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.door import machine
+from models.door.cases import load_rows, open_cases
+from models.door.chain import chain_named
+from models.door.engine import Move, transition
+from models.door.sampling import SampleCase
+from models.door.windows import close_due_windows
+from synthetic.clerks import ALL_MET, Clerks
 
 CHAIN = "HOUSEHOLD_EXIT"
 __all__ = ["ALL_MET", "CHAIN", "actor_for", "finish_stage", "open_all", "walk_to"]

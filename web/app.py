@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.clock import utcnow
-from models.settings import get_settings
+from models.core.clock import utcnow
+from models.core.settings import get_settings
 from web.auth import Sessions, secret_key
 from web.case_pages import router as case_router
 from web.common import LoginRequired

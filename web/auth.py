@@ -18,10 +18,10 @@ from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
-from models.actors import Actor, Role
-from models.regions import prefix
-from models.settings import get_settings
-from models.web_users import WebUser, paused_until, record_failure, record_success, user_by_id, user_named
+from models.core.actors import Actor, Role
+from models.core.regions import prefix
+from models.core.settings import get_settings
+from models.core.web_users import WebUser, paused_until, record_failure, record_success, user_by_id, user_named
 
 COOKIE = "tuopin_session"
 SESSION_SECONDS = 8 * 3600

@@ -12,22 +12,22 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from models.case import Status
-from models.case_file import case_file_zip, checklist, holdings
-from models.case_view import CaseView, case_view, document_cases
-from models.cases import load_rows
-from models.chain import chain_named
-from models.checks import CheckInput, record_checks
-from models.engine import MOVE_NAMES, Move, transition
-from models.errors import NotFound, TransitionRefused, TuopinError
-from models.evidence import evidence_villages, store_evidence
-from models.evidence_policy import EvidencePolicy
-from models.objections import raise_objection, resolve_objection
-from models.policy import policy_for
-from models.posting import may_post, post_with_photo
-from models.standards import GUARANTEES
-from models.village_standards import village_exit_policy
-from models.windows import posted_cases
+from models.chains.village_exit.standards import village_exit_policy
+from models.core.case import Status
+from models.core.errors import NotFound, TransitionRefused, TuopinError
+from models.door.cases import load_rows
+from models.door.chain import chain_named
+from models.door.engine import MOVE_NAMES, Move, transition
+from models.door.objections import raise_objection, resolve_objection
+from models.door.posting import may_post, post_with_photo
+from models.door.windows import posted_cases
+from models.evidence.policy import EvidencePolicy
+from models.evidence.uploads import evidence_villages, store_evidence
+from models.home_checks.recording import CheckInput, record_checks
+from models.home_checks.standards import GUARANTEES
+from models.policy.loading import policy_for
+from models.reads.case_file import case_file_zip, checklist, holdings
+from models.reads.case_view import CaseView, case_view, document_cases
 from web.auth import Viewer
 from web.common import DB, form_ok, missing, now, number, refused_form, viewer_of
 from web.views import render

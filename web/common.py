@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from models.db import session_scope
+from models.core.db import session_scope
 from web.auth import Sessions, Viewer
 from web.views import render
 

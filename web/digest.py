@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from models.digest import digest
-from models.settings import get_settings
+from models.core.settings import get_settings
+from models.digest.due_soon import digest
 from web.common import DB, now, viewer_of
 from web.views import render
 

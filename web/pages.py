@@ -11,13 +11,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from models.case import STATUS_NAMES, Status
-from models.chain import all_chains, chain_named
-from models.dashboard import by_township, case_count, open_objection_count, overdue_count
-from models.digest import closing_windows
-from models.errors import NotFound
-from models.regions import Level, Region
-from models.status import Filters, case_page, counts_by_stage
+from models.core.case import STATUS_NAMES, Status
+from models.core.errors import NotFound
+from models.core.regions import Level, Region
+from models.digest.due_soon import closing_windows
+from models.door.chain import all_chains, chain_named
+from models.reads.dashboard import by_township, case_count, open_objection_count, overdue_count
+from models.reads.status import Filters, case_page, counts_by_stage
 from web.auth import COOKIE, log_in
 from web.common import DB, form_ok, now, refused_form, sessions, viewer_of
 from web.views import render

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from models.clock import last_day, local
-from models.render import environment
+from models.core.clock import last_day, local
+from models.documents.render import environment
 from web.auth import Sessions, Viewer
 
 

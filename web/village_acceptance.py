@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from models.case_view import CaseView
-from models.village_standards import Score, VillageFacts, record_assessment, village_exit_policy
+from models.chains.village_exit.standards import Score, VillageFacts, record_assessment, village_exit_policy
+from models.reads.case_view import CaseView
 from web.auth import Viewer
 from web.case_pages import act
 from web.common import DB, now

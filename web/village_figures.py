@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from models.case_view import CaseView
-from models.chains.key_village import CODE
-from models.key_village import Figures, record_figures
-from models.key_village_check import draw_county_sample
-from models.regions import Level, prefix
+from models.chains.key_village.figures import Figures, record_figures
+from models.chains.key_village.spot_checks import draw_county_sample
+from models.chains.key_village.stages import CODE
+from models.core.regions import Level, prefix
+from models.reads.case_view import CaseView
 from web.auth import Viewer
 from web.case_pages import act
 from web.common import DB, now

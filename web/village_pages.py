@@ -9,16 +9,16 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from models.case import Status
-from models.case_file import case_file_zip, checklist, holdings
-from models.chain import Chain, chain_named
-from models.engine import MOVE_NAMES, Move, transition
-from models.errors import NotFound, TuopinError
-from models.evidence import store_evidence
-from models.evidence_policy import EvidencePolicy
-from models.policy import policy_for
-from models.regions import Level, Region
-from models.status import CaseLine, Filters, case_page
+from models.core.case import Status
+from models.core.errors import NotFound, TuopinError
+from models.core.regions import Level, Region
+from models.door.chain import Chain, chain_named
+from models.door.engine import MOVE_NAMES, Move, transition
+from models.evidence.policy import EvidencePolicy
+from models.evidence.uploads import store_evidence
+from models.policy.loading import policy_for
+from models.reads.case_file import case_file_zip, checklist, holdings
+from models.reads.status import CaseLine, Filters, case_page
 from web.auth import Viewer
 from web.case_pages import DECISIONS, zip_response
 from web.common import DB, form_ok, missing, now, refused_form, viewer_of

@@ -9,14 +9,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models.chain import chain_named
-from models.clock import local_date
-from models.document import Document
+from models.chains.household_exit.documents.township_request import request_suffix
+from models.core.clock import local_date
+from models.core.document import Document
 from models.documents.common import Person, listed_households, parent, region, title_lines
 from models.documents.decided import Decided, by_village_and_day
 from models.documents.minutes import subjects
-from models.documents.township_request import request_suffix
-from models.render import render, store
+from models.documents.render import render, store
+from models.door.chain import chain_named
 
 KIND = "application"
 

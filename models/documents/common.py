@@ -12,17 +12,17 @@ from typing import TypedDict
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.case import Case
-from models.chain import chain_named
-from models.clock import last_day, local_date
-from models.document import Document
-from models.errors import NotFound
-from models.household import Household, Member
-from models.masking import mask_id, mask_phone
-from models.policy import Policy
-from models.publicity import Window, WindowCase
-from models.regions import Region
-from models.render import find_document
+from models.core.case import Case
+from models.core.clock import last_day, local_date
+from models.core.document import Document
+from models.core.errors import NotFound
+from models.core.household import Household, Member
+from models.core.publicity import Window, WindowCase
+from models.core.regions import Region
+from models.documents.masking import mask_id, mask_phone
+from models.documents.render import find_document
+from models.door.chain import chain_named
+from models.policy.loading import Policy
 
 HEAD = "户主"
 TITLE_WIDTH = 18  # full-width characters of 2号 (22 pt) type that a title line may hold; the type area holds 20

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
-from models.cases import CASE, RECORD
-from models.clock import local_date
-from models.document import Document, DocumentCase
+from models.core.clock import local_date
+from models.core.document import Document, DocumentCase
+from models.door.cases import CASE, RECORD
 
 DOCUMENT = Document.__table__  # type: ignore[attr-defined]
 LINK = DocumentCase.__table__  # type: ignore[attr-defined]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import zip_longest
 
-from models.household import IncomeBase
-from models.render import yuan
+from models.core.household import IncomeBase
+from models.documents.render import yuan
 
 PARTS = (("wages", "工资性收入"), ("operating", "家庭经营收入"), ("property_income", "财产性收入"),
          ("transfer", "转移性收入"))

@@ -11,15 +11,15 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models.actors import Actor
-from models.case import OUTCOME_NAMES, Case, Outcome
-from models.chain import chain_named
-from models.clock import local_date
-from models.document import Document
+from models.chains.household_exit.documents.township_request import request_suffix
+from models.core.actors import Actor
+from models.core.case import OUTCOME_NAMES, Case, Outcome
+from models.core.clock import local_date
+from models.core.document import Document
 from models.documents.common import listed_households, parent, region, title_lines
 from models.documents.decided import Decided, by_village_and_day
-from models.documents.township_request import request_suffix
-from models.render import render, store
+from models.documents.render import render, store
+from models.door.chain import chain_named
 
 KIND = "minutes"
 ATTENDANCE_LINES = 15  # rows to sign on the attendance list

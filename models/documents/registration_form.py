@@ -13,21 +13,21 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models.actors import Actor
-from models.case import OUTCOME_NAMES, Case, Outcome
-from models.chain import chain_named
-from models.clock import local_date
-from models.document import Document
+from models.chains.edge_identify.standards import band
+from models.chains.edge_identify.standards import standard_for as edge_standard
+from models.chains.relative_identify.standards import standard_for as relative_standard
+from models.core.actors import Actor
+from models.core.case import OUTCOME_NAMES, Case, Outcome
+from models.core.clock import local_date
+from models.core.document import Document
+from models.core.household import Household, Income
 from models.documents.common import Person, listed_households, parent, region, title_lines
 from models.documents.decided import Decided, by_village_and_day
 from models.documents.household_sheet import Line, income_lines, side_by_side, yes_no
-from models.edge_standards import band
-from models.edge_standards import standard_for as edge_standard
-from models.household import Household, Income
-from models.incomes import incomes_of_year, resident_counts
-from models.policy import EDGE_EXCLUSION_NAMES
-from models.relative_standards import standard_for as relative_standard
-from models.render import render, store, yuan
+from models.documents.render import render, store, yuan
+from models.door.chain import chain_named
+from models.home_checks.incomes import incomes_of_year, resident_counts
+from models.policy.loading import EDGE_EXCLUSION_NAMES
 
 KIND = "registration_form"
 PRIORITY_HOUSES = ("泥砖房", "茅草房")  # where the year's policy sets no relative-poor standard

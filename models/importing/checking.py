@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models.actors import Actor
-from models.audit import AuditEvent
-from models.clock import cn_date
-from models.household import Household, Member
+from models.core.actors import Actor
+from models.core.audit import AuditEvent
+from models.core.clock import cn_date
+from models.core.household import Household, Member
 from models.importing.households import HouseholdCheck, Planned, group
 from models.importing.layout import (
     HEADER_SCAN,

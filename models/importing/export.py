@@ -11,14 +11,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models import audit
-from models.actors import Actor, Role
-from models.clock import to_db
-from models.errors import InvalidInput, NotFound
-from models.household import Household, Income, Member
+from models.core import audit
+from models.core.actors import Actor, Role
+from models.core.clock import to_db
+from models.core.errors import InvalidInput, NotFound
+from models.core.household import Household, Income, Member
+from models.core.regions import Level, Region, code_prefix, prefix
+from models.home_checks.standards import per_capita_net_income, round_yuan
 from models.importing.layout import AMOUNTS, COLUMNS, FLAGS
-from models.regions import Level, Region, code_prefix, prefix
-from models.standards import per_capita_net_income, round_yuan
 
 EXPORT_ACTION = "HOUSEHOLD.EXPORT"
 SHEET = "花名册"

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from models.actors import Actor
-from models.household import IncomeBase
+from models.core.actors import Actor
+from models.core.household import IncomeBase
+from models.home_checks.standards import per_capita_net_income, round_yuan
 from models.importing.layout import AMOUNTS, FLAGS, INCOME, PER_CAPITA, REGISTERED
 from models.importing.problems import Problem, shown
 from models.importing.rows import HEAD, Person, Row, RowReader
 from models.importing.villages import Villages
-from models.standards import per_capita_net_income, round_yuan
 
 Missing = Callable[[str, str], None]
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.household import INCOME_FIELDS
+from models.core.household import INCOME_FIELDS
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import TuopinError
+from models.core.errors import TuopinError
 
 WHOLE_FILE = "（整个文件）"
 

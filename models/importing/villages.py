@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.regions import Level, Region
+from models.core.regions import Level, Region
 
 
 class Villages:

@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from models import audit
-from models.actors import Actor
-from models.clock import local_date, to_db
-from models.household import Household, Income, Member
+from models.core import audit
+from models.core.actors import Actor
+from models.core.clock import local_date, to_db
+from models.core.household import Household, Income, Member
 from models.importing.checking import ACTION, CHUNK, Plan, check_file
 from models.importing.problems import ImportRefused
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, update
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models.audit import AuditEvent
+from models.core.audit import AuditEvent
 from tests.walk import open_all
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models.actors import Role
-from models.audit import AuditEvent
-from models.case import Case
-from models.household import Household
-from models.publicity import Objection
-from models.standards import GUARANTEES, Assessment
+from models.core.actors import Role
+from models.core.audit import AuditEvent
+from models.core.case import Case
+from models.core.household import Household
+from models.core.publicity import Objection
+from models.home_checks.standards import GUARANTEES, Assessment
 from tests.walk import open_all, walk_to
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
@@ -72,7 +72,7 @@ def opened(world) -> dict[str, list[int]]:
 
 
 def test_chains_lists_every_registered_chain_with_its_summary():
-    from models.chain import all_chains
+    from models.door.chain import all_chains
 
     result = tuopin("chains")
     assert result.exit_code == 0, result.output

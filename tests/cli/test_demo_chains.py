@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import DEMOS, app
-from models.chain import all_chains, chain_named
+from models.door.chain import all_chains, chain_named
 
 runner = CliRunner(env={"COLUMNS": "250"})
-# Demos that write every paper their chain's stages list (models/demo_papers.py after each decision).
+# Demos that write every paper their chain's stages list (demo/papers.py after each decision).
 EVERY_PAPER = {"VILLAGE_EXIT", "EDGE_IDENTIFY", "KEY_VILLAGE", "RELATIVE_IDENTIFY"}
 # The papers of a demo by kind, where no other test counts them (chain C: tests/cli/test_demo_edge.py; chain E:
 # tests/models/test_relative_demo.py).

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.demo import console
-from cli.demo_edge import run_edge_identify_demo_cli
+from demo.edge_identify import run_edge_identify_demo_cli
+from demo.household_exit import console
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
 

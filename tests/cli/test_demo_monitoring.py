@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.demo import console
-from cli.demo_monitoring import run_monitoring_demo_cli
+from demo.household_exit import console
+from demo.monitoring import run_monitoring_demo_cli
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
 

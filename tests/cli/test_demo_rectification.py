@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.demo_rectification import run_rectification_demo_cli
+from demo.rectification import run_rectification_demo_cli
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
 

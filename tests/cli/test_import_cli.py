@@ -8,7 +8,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from cli.importing import SHOWN, export_roster_file, import_file, report_path
-from models.actors import Role
+from models.core.actors import Role
 from tests.models.roster_files import counts, roster, write_csv
 
 app = typer.Typer()

@@ -9,21 +9,21 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from models.settings import PROJECT_ROOT
+from models.core.settings import PROJECT_ROOT
 from tests.walk import open_all
 
 # Each is imported inside the functions that need it; a module-level import on the way to `tuopin status`
 # (a chain table, models/, cli/) brings it back.
 NOT_FOR_STATUS = (
     "prefect",  # flows only (`tuopin run`, `tuopin sweep`)
-    "weasyprint",  # PDFs (models/pdf.py)
+    "weasyprint",  # PDFs (models/documents/pdf.py)
     "docx",  # DOCX documents (models/docx*.py)
     "openpyxl",  # .xlsx rosters (models/importing/)
-    "jinja2",  # rendering documents (models/render.py)
-    "stdnum",  # checking entered ID numbers (models/household.py)
-    "models.documents",  # the document builders (a chain table once imported them for one helper)
+    "jinja2",  # rendering documents (models/documents/render.py)
+    "stdnum",  # checking entered ID numbers (models/core/household.py)
+    "models.documents.common",  # what every document builder stands on (a chain table once imported one)
     "models.importing",  # `tuopin import` and `tuopin export-roster` (cli/importing.py)
-    "PIL",  # checking uploaded photos (models/evidence.py)
+    "PIL",  # checking uploaded photos (models/evidence/uploads.py)
 )
 # Only a PostgreSQL database needs its dialect (the audit trail's first append imports it).
 SQLITE_ONLY = ("sqlalchemy.dialects.postgresql",)
@@ -48,5 +48,5 @@ def test_status_imports_neither_prefect_nor_the_document_and_roster_libraries(da
            "result = CliRunner(env={'COLUMNS': '250'}).invoke(app, ['status', '--now', '2026-10-10'])\n"
            "assert result.exit_code == 0, result.output\n"
            "assert '村民小组推荐' in result.output, result.output\n"
-           "assert 'models.chains.monitoring' in sys.modules")
+           "assert 'models.chains.monitoring.stages' in sys.modules")
     assert [m for m in loaded_after(run).split() if m not in allowed] == []

@@ -6,7 +6,7 @@ from prefect.client.schemas.schedules import CronSchedule
 
 from deployments.serve import deployments
 from flows.sweeps import deployment_for
-from models.chain import all_chains
+from models.door.chain import all_chains
 
 
 def test_the_sweep_runs_nightly_in_office_time_and_the_chains_on_demand():

@@ -26,15 +26,15 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
 from flows.sweeps import CHAIN_DEPLOYMENTS
-from models import machine
-from models.actors import SYSTEM_NAME, Role, actor_named
-from models.audit import first_broken
-from models.case import Case, Status
-from models.clock import utcnow
-from models.db import session_scope
-from models.objections import raise_objection
-from models.publicity import Window
-from models.settings import get_settings
+from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.audit import first_broken
+from models.core.case import Case, Status
+from models.core.clock import utcnow
+from models.core.db import session_scope
+from models.core.publicity import Window
+from models.core.settings import get_settings
+from models.door import machine
+from models.door.objections import raise_objection
 from tests.walk import CHAIN, actor_for, open_all, walk_to
 
 ROOT = Path(__file__).resolve().parents[2]

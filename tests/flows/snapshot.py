@@ -20,13 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from models.audit import AuditEvent, first_broken
-from models.case import Case, StageRecord
-from models.db import dispose_engine, session_scope
-from models.document import Document, DocumentCase
-from models.policy import policy_for
-from models.publicity import Window, WindowCase
-from models.sampling import Sample, SampleCase, Unit, draw
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case, StageRecord
+from models.core.db import dispose_engine, session_scope
+from models.core.document import Document, DocumentCase
+from models.core.publicity import Window, WindowCase
+from models.door.sampling import Sample, SampleCase, Unit, draw
+from models.policy.loading import policy_for
 
 RANDOM_DETAIL = ("seed", "drawn")
 TEMPORARY = re.compile(r"\..+\.tmp")
@@ -96,7 +96,7 @@ def state(url: str, documents: Path) -> dict[str, Any]:
 def _people(session: Any, case_ids: list[int]) -> dict[int, int]:
     from sqlalchemy import func
 
-    from models.household import Member
+    from models.core.household import Member
 
     return dict(session.execute(
         select(col(Case.id), func.count(col(Member.id)))

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from models.case import Case
-from models.chains.edge_identify import CODE
-from models.document import Document
-from models.publicity import Window
+from models.chains.edge_identify.stages import CODE
+from models.core.case import Case
+from models.core.document import Document
+from models.core.publicity import Window
 from tests.edge_walk import T0, apply_households, walk_to
 
 pytestmark = pytest.mark.usefixtures("html_only")

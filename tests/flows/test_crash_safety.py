@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from models.db import dispose_engine, session_scope
-from models.settings import PROJECT_ROOT, get_settings
+from models.core.db import dispose_engine, session_scope
+from models.core.settings import PROJECT_ROOT, get_settings
 from tests.flows.snapshot import Progress, file_hashes, progress, state
 from tests.flows.township import build_township
 

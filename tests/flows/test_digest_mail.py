@@ -12,10 +12,10 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from models.case import Case
-from models.clerks import Clerks
-from models.household import Household
-from models.settings import get_settings
+from models.core.case import Case
+from models.core.household import Household
+from models.core.settings import get_settings
+from synthetic.clerks import Clerks
 from tests.walk import CHAIN, open_all
 
 pytestmark = pytest.mark.usefixtures("html_only")
@@ -129,7 +129,7 @@ def test_a_second_sweep_the_same_day_mails_no_office_twice_and_the_next_day_mail
 def test_a_mail_that_could_not_be_sent_goes_out_with_the_next_sweep(prefect_api, world, inbox, monkeypatch):
     from sqlalchemy import func, select
 
-    from models.digest_log import DigestSent
+    from models.digest.log import DigestSent
 
     open_all(world, T0)
     monkeypatch.setenv("TUOPIN_SMTP_PORT", str(free_port()))  # nobody listens there

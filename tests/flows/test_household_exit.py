@@ -8,14 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cli.demo import run_demo
-from models.audit import AuditEvent, first_broken
-from models.case import Case, Status
-from models.db import session_scope
-from models.document import Document
-from models.publicity import Objection, ObjectionStatus, Window
-from models.sampling import Sample
-from models.settings import get_settings
+from demo.household_exit import run_demo
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case, Status
+from models.core.db import session_scope
+from models.core.document import Document
+from models.core.publicity import Objection, ObjectionStatus, Window
+from models.core.settings import get_settings
+from models.door.sampling import Sample
 
 FULL_ID = re.compile(r"(?<![0-9*])[1-9]\d{16}[\dX](?![0-9*])")
 FULL_MOBILE = re.compile(r"(?<![0-9*])1[3-9]\d{9}(?![0-9*])")

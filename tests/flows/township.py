@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.clerks import Clerks
-from models.clock import parse
-from models.synthetic import Area, build_area
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.clock import parse
+from models.door import machine
+from synthetic.area import Area, build_area
+from synthetic.clerks import Clerks
 from tests.walk import CHAIN, open_all, walk_to
 
 YEAR = 2026

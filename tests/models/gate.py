@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from models.db import engine_for, session_scope
+from models.core.db import engine_for, session_scope
 
 WRITES = ("UPDATE", "INSERT", "DELETE")
 

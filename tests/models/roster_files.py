@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.audit import AuditEvent
-from models.household import Household, Income, Member
+from models.core.audit import AuditEvent
+from models.core.household import Household, Income, Member
+from models.core.regions import Region
 from models.importing.layout import COLUMNS
-from models.regions import Region
-from models.synthetic import People
+from synthetic.area import People
 
 HEADERS = [c.header for c in COLUMNS]
 Row = dict[str, object]

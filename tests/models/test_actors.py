@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.actors import Role, actor_named, add_actor
-from models.errors import InvalidInput, NotFound
+from models.core.actors import Role, actor_named, add_actor
+from models.core.errors import InvalidInput, NotFound
 
 
 def test_a_person_is_registered_in_a_region_of_their_roles_level(world):

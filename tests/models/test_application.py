@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.case import Case
-from models.clerks import Clerks
-from models.document import Document, DocumentCase
-from models.household import Household
-from models.regions import Region
+from models.core.case import Case
+from models.core.document import Document, DocumentCase
+from models.core.household import Household
+from models.core.regions import Region
+from models.door import machine
+from synthetic.clerks import Clerks
 from tests import edge_walk, village_walk
 
 pytestmark = pytest.mark.usefixtures("html_only")

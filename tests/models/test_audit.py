@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
 
-from models.audit import AuditEvent, first_broken
+from models.core.audit import AuditEvent, first_broken
 from tests.walk import open_all
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from models import audit
-from models.audit import AuditEvent, first_broken
-from models.db import session_scope
+from models.core import audit
+from models.core.audit import AuditEvent, first_broken
+from models.core.db import session_scope
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
 WRITERS, BATCHES, EVENTS = 4, 10, 5

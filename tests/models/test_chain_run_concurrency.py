@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.audit import first_broken
-from models.case import Case
-from models.clock import parse
-from models.db import session_scope
-from models.document import Document
-from models.publicity import Window, WindowCase
-from models.sampling import Sample
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.audit import first_broken
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.db import session_scope
+from models.core.document import Document
+from models.core.publicity import Window, WindowCase
+from models.door import machine
+from models.door.sampling import Sample
 from tests.models.gate import Gate, together
 from tests.walk import CHAIN, open_all, walk_to
 

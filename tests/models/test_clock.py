@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.clock import cn_date, days_left, deadline, last_day, local_date, parse, window_end
+from models.core.clock import cn_date, days_left, deadline, last_day, local_date, parse, window_end
 
 
 def test_a_clerks_date_is_read_in_shanghai_time():

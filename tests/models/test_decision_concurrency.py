@@ -17,15 +17,15 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.actors import Role, actor_named, add_actor
-from models.audit import AuditEvent, first_broken
-from models.case import Case, StageRecord, Status
-from models.chains.household_exit import HOUSEHOLD_EXIT
-from models.clerks import Clerks
-from models.clock import parse
-from models.db import session_scope
-from models.engine import MOVE_OUTCOME, Move, Result, transition
-from models.errors import Conflict, TransitionRefused
+from models.chains.household_exit.stages import HOUSEHOLD_EXIT
+from models.core.actors import Role, actor_named, add_actor
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case, StageRecord, Status
+from models.core.clock import parse
+from models.core.db import session_scope
+from models.core.errors import Conflict, TransitionRefused
+from models.door.engine import MOVE_OUTCOME, Move, Result, transition
+from synthetic.clerks import Clerks
 from tests.models.gate import Gate, together
 from tests.walk import CHAIN, open_all
 

@@ -11,16 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, update
 
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.cases import CASE, RECORD, open_cases
-from models.clock import parse
-from models.digest import digest, offices_with_work, overdue_days
-from models.mail import compose
-from models.objections import raise_objection
-from models.regions import Level, prefix
-from models.synthetic import build_area
-from models.windows import close_due_windows, open_window
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.regions import Level, prefix
+from models.digest.due_soon import digest, offices_with_work, overdue_days
+from models.digest.mail import compose
+from models.door.cases import CASE, RECORD, open_cases
+from models.door.objections import raise_objection
+from models.door.windows import close_due_windows, open_window
+from synthetic.area import build_area
 from tests.walk import CHAIN, open_all, walk_to
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)

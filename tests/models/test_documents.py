@@ -11,29 +11,26 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from models.actors import Actor, Role
-from models.case import Case, Outcome, StageRecord
-from models.clock import window_end
-from models.db import session_scope
-from models.document import Document, DocumentCase
-from models.documents import (
-    render_county_announcement,
-    render_recheck_form,
-    render_township_request,
-    render_village_notice,
-)
+from models.chains.household_exit.documents.county_announcement import render_county_announcement
+from models.chains.household_exit.documents.recheck_form import render_recheck_form
+from models.chains.household_exit.documents.township_request import objection_note, render_township_request
+from models.chains.household_exit.documents.village_notice import render_village_notice
+from models.core.actors import Actor, Role
+from models.core.case import Case, Outcome, StageRecord
+from models.core.clock import window_end
+from models.core.db import session_scope
+from models.core.document import Document, DocumentCase
+from models.core.errors import InvalidInput, NotFound
+from models.core.household import Household, Income, IncomeBase, Member
+from models.core.publicity import Objection, ObjectionStatus, Window, WindowCase
+from models.core.settings import PROJECT_ROOT, get_settings
 from models.documents.common import TITLE_WIDTH, text_width, title_lines
-from models.documents.township_request import objection_note
-from models.errors import InvalidInput, NotFound
-from models.household import Household, Income, IncomeBase, Member
-from models.masking import mask_id, mask_phone
-from models.policy import _load, policy_for
-from models.publicity import Objection, ObjectionStatus, Window, WindowCase
-from models.render import _environment
-from models.sampling import Sample, SampleCase
-from models.settings import PROJECT_ROOT, get_settings
-from models.standards import Assessment, per_capita_net_income, round_yuan
-from models.synthetic import build_area
+from models.documents.masking import mask_id, mask_phone
+from models.documents.render import _environment
+from models.door.sampling import Sample, SampleCase
+from models.home_checks.standards import Assessment, per_capita_net_income, round_yuan
+from models.policy.loading import _load, policy_for
+from synthetic.area import build_area
 
 CHAIN = "HOUSEHOLD_EXIT"
 CHECKED = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)

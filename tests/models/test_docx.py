@@ -13,13 +13,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from sqlmodel import select
 
-from models.case import Case
-from models.document import Document
-from models.documents import render_county_announcement, render_village_notice
-from models.household import Household, Member
-from models.masking import mask_id
-from models.policy import policy_for
-from models.settings import get_settings
+from models.chains.household_exit.documents.county_announcement import render_county_announcement
+from models.chains.household_exit.documents.village_notice import render_village_notice
+from models.core.case import Case
+from models.core.document import Document
+from models.core.household import Household, Member
+from models.core.settings import get_settings
+from models.documents.masking import mask_id
+from models.policy.loading import policy_for
 from tests.models import test_documents
 from tests.models.test_documents import ANNOUNCED, FULL_ID, FULL_MOBILE, POSTED, Scene, _all_four, _request
 

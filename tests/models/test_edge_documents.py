@@ -9,16 +9,19 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from models.actors import Role
-from models.chains.edge_identify import CODE
-from models.document import Document
-from models.documents.edge_announcement import build_edge_announcement_context
-from models.documents.edge_notice import build_edge_notice_context
-from models.documents.edge_review_minutes import build_edge_review_minutes_context, render_edge_review_minutes
-from models.edge_demo import Applicant
-from models.engine import Move, transition
-from models.household import Member
-from models.publicity import Window
+from demo.rounds.edge_identify import Applicant
+from models.chains.edge_identify.documents.announcement import build_edge_announcement_context
+from models.chains.edge_identify.documents.notice import build_edge_notice_context
+from models.chains.edge_identify.documents.review_minutes import (
+    build_edge_review_minutes_context,
+    render_edge_review_minutes,
+)
+from models.chains.edge_identify.stages import CODE
+from models.core.actors import Role
+from models.core.document import Document
+from models.core.household import Member
+from models.core.publicity import Window
+from models.door.engine import Move, transition
 from tests.edge_walk import T0, actor_for, apply_households, finish_stage, walk_to
 
 LISTED = (Applicant(0, 3, Decimal("10800")), Applicant(0, 2, Decimal("7600")))

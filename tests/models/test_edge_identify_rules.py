@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models.actors import ROLE_NAMES, Role
-from models.case import Case, Outcome, StageRecord, Status
-from models.chains.edge_identify import CODE, EDGE_IDENTIFY
-from models.edge_demo import Applicant
-from models.engine import Move, transition
-from models.errors import TransitionRefused
-from models.household import Household, Income
-from models.objections import raise_objection, resolve_objection
+from demo.rounds.edge_identify import Applicant
+from models.chains.edge_identify.stages import CODE, EDGE_IDENTIFY
+from models.core.actors import ROLE_NAMES, Role
+from models.core.case import Case, Outcome, StageRecord, Status
+from models.core.errors import TransitionRefused
+from models.core.household import Household, Income
+from models.door.engine import Move, transition
+from models.door.objections import raise_objection, resolve_objection
 from tests.edge_walk import T0, actor_for, apply_households, finish_stage, walk_to
 
 DECIDED = [s for s in EDGE_IDENTIFY.stages if s.role is not None]
@@ -186,8 +186,8 @@ def test_no_one_decides_a_window_by_hand_and_it_cannot_close_early(world, stage)
     with pytest.raises(TransitionRefused) as refused:
         approve(world, stage, ids[0], world.actor(Role.TOWNSHIP_GOVERNMENT, world.township), now)
     assert refused.value.reason == f"{EDGE_IDENTIFY.stage(stage).name}环节无需人工决定，公示期满且无异议后由系统流转"
-    from models import machine
-    from models.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.door import machine
 
     system = actor_named(world.session, SYSTEM_NAME)
     machine.post_notices(session=world.session, chain=CODE, stage=stage, scope="", year=2026, now=now, actor=system)
@@ -203,8 +203,8 @@ def test_no_one_decides_a_window_by_hand_and_it_cannot_close_early(world, stage)
                                                 ("EDGE_SECOND_PUBLICITY", "EDGE_HOME_VISIT"),
                                                 ("EDGE_ANNOUNCEMENT", "EDGE_COUNTY_REVIEW")])
 def test_an_upheld_objection_sends_the_household_back(world, stage, back_to):
-    from models import machine
-    from models.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.door import machine
 
     ids = apply_households(world, INSIDE_TWO[0], INSIDE_TWO[1])
     now = walk_to(world, ids, stage, T0)

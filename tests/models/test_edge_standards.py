@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from models.edge_standards import band, judge_edge
-from models.errors import InvalidInput
-from models.policy import Comparison, EdgeHousehold, Threshold, parse_policy
-from models.settings import get_settings
+from models.chains.edge_identify.standards import band, judge_edge
+from models.core.errors import InvalidInput
+from models.core.settings import get_settings
+from models.policy.loading import Comparison, EdgeHousehold, Threshold, parse_policy
 
 STANDARD = EdgeHousehold(lower=Threshold(Decimal(3326), Comparison.gt), upper=Threshold(Decimal(4000), Comparison.lt),
                          excluded=("minimum_allowance", "destitute", "registered_poor"))

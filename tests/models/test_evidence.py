@@ -13,16 +13,16 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from models import machine
-from models.actors import SYSTEM_NAME, Role, actor_named
-from models.audit import AuditEvent
-from models.case import Case
-from models.clerks import Clerks
-from models.errors import InvalidInput, NotFound, TransitionRefused
-from models.evidence import Evidence, EvidenceCase, evidence_of, store_evidence
-from models.policy import policy_for
-from models.posting import may_post
-from models.windows import close_due_windows
+from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.audit import AuditEvent
+from models.core.case import Case
+from models.core.errors import InvalidInput, NotFound, TransitionRefused
+from models.door import machine
+from models.door.posting import may_post
+from models.door.windows import close_due_windows
+from models.evidence.uploads import Evidence, EvidenceCase, evidence_of, store_evidence
+from models.policy.loading import policy_for
+from synthetic.clerks import Clerks
 from tests import village_walk
 from tests.walk import open_all
 

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.case import Case
-from models.clerks import Clerks
-from models.clock import parse
-from models.document import Document, DocumentCase
-from models.engine import Move
-from models.household import Household
-from models.settings import get_settings
-from models.standards import GUARANTEES, Assessment
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.document import Document, DocumentCase
+from models.core.household import Household
+from models.core.settings import get_settings
+from models.door import machine
+from models.door.engine import Move
+from models.home_checks.standards import GUARANTEES, Assessment
+from synthetic.clerks import Clerks
 from tests.walk import CHAIN, open_all, walk_to
 
 OPENED = parse("2026-10-08 09:00")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from models.errors import InvalidInput
-from models.household import Household, HouseholdCreate, IncomeBase, Member, MemberBase, add_household
+from models.core.errors import InvalidInput
+from models.core.household import Household, HouseholdCreate, IncomeBase, Member, MemberBase, add_household
 
 VALID = "11010519491231002X"
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from models.actors import ROLE_NAMES, Role
-from models.audit import AuditEvent
-from models.case import Case, Outcome, StageRecord, Status
-from models.chains.household_exit import HOUSEHOLD_EXIT
-from models.engine import Move, transition
-from models.errors import TransitionRefused
+from models.chains.household_exit.stages import HOUSEHOLD_EXIT
+from models.core.actors import ROLE_NAMES, Role
+from models.core.audit import AuditEvent
+from models.core.case import Case, Outcome, StageRecord, Status
+from models.core.errors import TransitionRefused
+from models.door.engine import Move, transition
 from tests.walk import CHAIN, actor_for, finish_stage, open_all, walk_to
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)

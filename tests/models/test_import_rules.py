@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from models.actors import Role
-from models.household import Household, Member
+from models.core.actors import Role
+from models.core.household import Household, Member
+from models.core.regions import Level, Region
 from models.importing import ImportRefused, import_roster
-from models.regions import Level, Region
 from tests.models.roster_files import HEADERS, counts, roster, write_csv
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from models.actors import Role
-from models.audit import AuditEvent, first_broken
-from models.household import Household, Income, Member
+from models.core.actors import Role
+from models.core.audit import AuditEvent, first_broken
+from models.core.household import Household, Income, Member
+from models.core.settings import PROJECT_ROOT
 from models.importing import ACTION, ImportRefused, import_roster
-from models.settings import PROJECT_ROOT
 from tests.models.roster_files import counts, roster, write_csv, write_xlsx
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

@@ -11,18 +11,21 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.actors import Role
-from models.case import Case
-from models.chains.key_village import CODE
-from models.document import Document
-from models.documents.key_village_check_form import build_key_village_check_form_context, render_key_village_check_form
-from models.engine import Move, transition
-from models.errors import TransitionRefused
-from models.key_village import Figures, key_village_policy, record_figures
-from models.key_village_check import draw_county_sample
-from models.policy import Sampling
-from models.sampling import Sample, SampleCase, Unit, draw, required_people
+from models.chains.key_village.documents.check_form import (
+    build_key_village_check_form_context,
+    render_key_village_check_form,
+)
+from models.chains.key_village.figures import Figures, key_village_policy, record_figures
+from models.chains.key_village.spot_checks import draw_county_sample
+from models.chains.key_village.stages import CODE
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.document import Document
+from models.core.errors import TransitionRefused
+from models.door import machine
+from models.door.engine import Move, transition
+from models.door.sampling import Sample, SampleCase, Unit, draw, required_people
+from models.policy.loading import Sampling
 from tests.key_village_walk import ELIGIBLE, T0, actor_for, drawn_now, finish_stage, open_villages, record, walk_to
 from tests.key_village_walk import draw as draw_sample
 

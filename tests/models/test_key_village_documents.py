@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import col
 
-from models.case import Status
-from models.document import Document
-from models.key_village_demo import RETURN_REASON, run_key_village_demo
+from demo.rounds.key_village import RETURN_REASON, run_key_village_demo
+from models.core.case import Status
+from models.core.document import Document
 
 
 def text(session, kind: str) -> str:

@@ -7,8 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from models.errors import InvalidInput
-from models.key_village import Figures, RankInput, check_figures, key_village_policy, rank_villages, shortfalls
+from models.chains.key_village.figures import (
+    Figures,
+    RankInput,
+    check_figures,
+    key_village_policy,
+    rank_villages,
+    shortfalls,
+)
+from models.core.errors import InvalidInput
 
 
 def item(code: str, households: int, poor: int, income: str, collective: str) -> RankInput:

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models.actors import Role
-from models.case import Case, StageRecord, Status
-from models.chains.key_village import CODE, KEY_VILLAGE
-from models.engine import Move, transition
-from models.errors import TransitionRefused
-from models.key_village import Figures, record_figures
-from models.regions import Level
+from models.chains.key_village.figures import Figures, record_figures
+from models.chains.key_village.stages import CODE, KEY_VILLAGE
+from models.core.actors import Role
+from models.core.case import Case, StageRecord, Status
+from models.core.errors import TransitionRefused
+from models.core.regions import Level
+from models.door.engine import Move, transition
 from tests.key_village_walk import T0, actor_for, finish_stage, open_villages, record, walk_to
 
 DECIDED = list(KEY_VILLAGE.stages)
@@ -163,8 +163,8 @@ def test_figures_from_before_a_return_do_not_count_again(world):
 
 
 def test_the_publicity_window_holds_the_villages_until_it_closes(world):
-    from models import machine
-    from models.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.door import machine
 
     ids = open_villages(world, world.villages[:2])
     now = walk_to(world, ids, "KEY_PUBLICITY", T0)

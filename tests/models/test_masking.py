@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.masking import mask_id, mask_phone
-from models.policy import Masking
+from models.documents.masking import mask_id, mask_phone
+from models.policy.loading import Masking
 
 DEFAULT = Masking(6, 4, 3, 4)
 
@@ -54,8 +54,8 @@ def test_the_numbers_come_from_the_policy():
 
 
 def test_the_hunan_policy_file_holds_the_documented_rule(monkeypatch):
-    from models.policy import _load, policy_for
-    from models.settings import get_settings
+    from models.core.settings import get_settings
+    from models.policy.loading import _load, policy_for
 
     monkeypatch.delenv("TUOPIN_POLICY_DIR", raising=False)
     get_settings.cache_clear()

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from models.db import engine_for
+from models.core.db import engine_for
 
 
 def test_migrations_match_the_models(database):

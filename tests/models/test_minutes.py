@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.case import Case
-from models.clerks import Clerks
-from models.clock import parse
-from models.document import Document, DocumentCase
-from models.engine import Move
-from models.household import Household
-from models.regions import Region
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.document import Document, DocumentCase
+from models.core.household import Household
+from models.core.regions import Region
+from models.door import machine
+from models.door.engine import Move
+from synthetic.clerks import Clerks
 from tests import village_walk
 from tests.walk import CHAIN, open_all
 

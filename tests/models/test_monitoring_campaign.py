@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models.actors import Role
-from models.case import Case
-from models.clock import parse
-from models.errors import InvalidInput
-from models.monitoring import MonitoringObservation, MonitoringRound, MonitoringWarning
-from models.monitoring_campaign import campaign_phases, create_campaign, hold_round
+from models.chains.monitoring.campaign import campaign_phases, create_campaign, hold_round
+from models.chains.monitoring.tables import MonitoringObservation, MonitoringRound, MonitoringWarning
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.clock import parse
+from models.core.errors import InvalidInput
 from tests.monitoring_walk import households, observations, setup, walk_to, warn
 
 # Seed 003 五、监测步骤: 排查 3/20–3/24, 走访 3/25–4/5, 评定 4/6–4/10, 录入 4/11–4/15,

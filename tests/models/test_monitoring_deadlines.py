@@ -8,15 +8,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import StageRecord
-from models.cases import due_at, due_note
-from models.chains.monitoring import MONITORING
-from models.clock import parse
-from models.monitoring import MonitoringAssignment
-from models.overdue import flag_overdue
-from models.policy import policy_for
-from models.workdays import PROVISIONAL_NOTE, workday_deadline
+from models.chains.monitoring.stages import MONITORING
+from models.chains.monitoring.tables import MonitoringAssignment
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import StageRecord
+from models.core.clock import parse
+from models.core.workdays import PROVISIONAL_NOTE, workday_deadline
+from models.door.cases import due_at, due_note
+from models.door.overdue import flag_overdue
+from models.policy.loading import policy_for
 from tests.monitoring_walk import case, finish, households, setup, walk_to, warn
 
 # 国务院办公厅关于2026年部分节假日安排的通知: 春节 2/15–2/23 off, Saturdays 2/14 and 2/28 worked;

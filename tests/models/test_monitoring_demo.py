@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.case import Status
-from models.monitoring_demo import run_monitoring_demo
+from demo.rounds.monitoring import run_monitoring_demo
+from models.core.case import Status
 
 
 def test_the_demo_closes_out_three_warnings_one_overdue_and_one_returned(session):

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models.clock import parse
-from models.documents.monitoring_assignment_notice import render_assignment_notice
-from models.documents.monitoring_closeout_form import build_closeout_form_context, render_closeout_form
-from models.documents.monitoring_round_summary import build_round_summary_context, render_round_summary
-from models.monitoring import MonitoringAssignment, MonitoringRound
-from models.workdays import PROVISIONAL_NOTE
+from models.chains.monitoring.documents.assignment_notice import render_assignment_notice
+from models.chains.monitoring.documents.closeout_form import build_closeout_form_context, render_closeout_form
+from models.chains.monitoring.documents.round_summary import build_round_summary_context, render_round_summary
+from models.chains.monitoring.tables import MonitoringAssignment, MonitoringRound
+from models.core.clock import parse
+from models.core.workdays import PROVISIONAL_NOTE
 from tests.monitoring_walk import finish, households, setup, walk_to, warn
 
 

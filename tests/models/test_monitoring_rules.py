@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from models.actors import ROLE_NAMES, Role
-from models.case import Status
-from models.cases import open_cases
-from models.chains.monitoring import CODE, MONITORING
-from models.engine import Move
-from models.errors import InvalidInput, TransitionRefused
-from models.monitoring_assist import assign_departments, request_closeout, verify_closeout
+from models.chains.monitoring.assist import assign_departments, request_closeout, verify_closeout
+from models.chains.monitoring.stages import CODE, MONITORING
+from models.core.actors import ROLE_NAMES, Role
+from models.core.case import Status
+from models.core.errors import InvalidInput, TransitionRefused
+from models.door.cases import open_cases
+from models.door.engine import Move
 from tests.monitoring_walk import CONFIRM_AT, case, finish, households, move, setup, walk_to, warn
 
 DECIDED = list(MONITORING.stages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from models.pdf import write_pdf
+from models.documents.pdf import write_pdf
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 37mm 26mm 35mm 28mm } body { margin: 0; font-family: "Noto Serif CJK SC", serif }

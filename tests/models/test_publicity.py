@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from models.actors import SYSTEM_NAME, Role, actor_named
-from models.case import Case, Status
-from models.clock import parse
-from models.engine import Move, transition
-from models.errors import InvalidInput, TransitionRefused
-from models.objections import raise_objection, resolve_objection
-from models.publicity import Objection, ObjectionStatus, Window
-from models.windows import close_due_windows, open_window
+from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.case import Case, Status
+from models.core.clock import parse
+from models.core.errors import InvalidInput, TransitionRefused
+from models.core.publicity import Objection, ObjectionStatus, Window
+from models.door.engine import Move, transition
+from models.door.objections import raise_objection, resolve_objection
+from models.door.windows import close_due_windows, open_window
 from tests.walk import CHAIN, open_all, walk_to
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
@@ -62,7 +62,7 @@ def test_a_window_cannot_be_closed_early_by_advancing(posted):
 
 
 def test_counting_from_the_next_day_is_a_policy_choice():
-    from models.clock import last_day, window_end
+    from models.core.clock import last_day, window_end
 
     posted_at = parse("2026-11-01 09:00")
     assert str(last_day(window_end(posted_at, 7, count_posting_day=True))) == "2026-11-07"

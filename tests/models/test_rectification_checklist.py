@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from models.clock import local_date, start_of_local_day
-from models.errors import InvalidInput
-from models.policy import policy_for
-from models.rectification_checklist import checklist_for, checklist_item, due_for, parse_checklist
+from models.chains.rectification.checklist import checklist_for, checklist_item, due_for, parse_checklist
+from models.core.clock import local_date, start_of_local_day
+from models.core.errors import InvalidInput
+from models.policy.loading import policy_for
 
 SEED = Path(__file__).parent.parent / "data" / "seed_001_rectification.txt"
 COUNTY = "430121000000"

@@ -8,15 +8,22 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from models.actors import ROLE_NAMES, Actor, Role, add_actor
-from models.case import Case, StageRecord, Status
-from models.chains.rectification import RECTIFICATION
-from models.clock import parse
-from models.documents.rectification_ledger import render_rectification_ledger
-from models.engine import Move, transition
-from models.errors import InvalidInput, TransitionRefused
-from models.rectification import CODE, FindingInput, RectificationFix, finding_of, record_findings, report_fix
-from models.rectification_report import days_overdue, unit_report
+from models.chains.rectification.documents.ledger import render_rectification_ledger
+from models.chains.rectification.findings import (
+    CODE,
+    FindingInput,
+    RectificationFix,
+    finding_of,
+    record_findings,
+    report_fix,
+)
+from models.chains.rectification.report import days_overdue, unit_report
+from models.chains.rectification.stages import RECTIFICATION
+from models.core.actors import ROLE_NAMES, Actor, Role, add_actor
+from models.core.case import Case, StageRecord, Status
+from models.core.clock import parse
+from models.core.errors import InvalidInput, TransitionRefused
+from models.door.engine import Move, transition
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 office time
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.errors import InvalidInput
-from models.regions import Level, check_code, code_prefix, contains
+from models.core.errors import InvalidInput
+from models.core.regions import Level, check_code, code_prefix, contains
 
 
 @pytest.mark.parametrize(("code", "prefix"), [

@@ -14,23 +14,23 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.cases import load_rows, open_cases
-from models.chain import chain_named
-from models.chains.edge_identify import CODE as EDGE
-from models.chains.relative_identify import CODE as RELATIVE
-from models.clerks import Clerks
-from models.clock import local_date
-from models.document import Document, DocumentCase
+from demo.rounds.edge_identify import Applicant
+from demo.rounds.relative_identify import Applicant as RelativeApplicant
+from demo.rounds.relative_identify import add_applicants as add_relative_applicants
+from models.chains.edge_identify.stages import CODE as EDGE
+from models.chains.relative_identify.stages import CODE as RELATIVE
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.clock import local_date
+from models.core.document import Document, DocumentCase
+from models.core.household import Household, Member
 from models.documents.registration_form import build_registration_form_context, ready_batches
-from models.edge_demo import Applicant
-from models.engine import Move
-from models.household import Household, Member
-from models.relative_demo import Applicant as RelativeApplicant
-from models.relative_demo import add_applicants as add_relative_applicants
-from models.windows import close_due_windows
+from models.door import machine
+from models.door.cases import load_rows, open_cases
+from models.door.chain import chain_named
+from models.door.engine import Move
+from models.door.windows import close_due_windows
+from synthetic.clerks import Clerks
 from tests.edge_walk import T0, apply_households, finish_stage, walk_to
 
 EDGE_STAGE, RELATIVE_STAGE = "EDGE_HOME_VISIT", "REL_TOWNSHIP_CHECK"

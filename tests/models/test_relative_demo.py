@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from models.case import Status
-from models.document import Document
-from models.relative_demo import run_relative_identify_demo
-from models.sampling import Sample
+from demo.rounds.relative_identify import run_relative_identify_demo
+from models.core.case import Status
+from models.core.document import Document
+from models.door.sampling import Sample
 
 MASKED_ID = re.compile(r"\d{6}\*{8}[0-9X]{4}")
 

@@ -10,21 +10,21 @@ from decimal import Decimal
 import pytest
 from sqlmodel import col, select
 
-from models import machine
-from models.actors import SYSTEM_NAME, Role, actor_named
-from models.case import Case, StageRecord, Status
-from models.cases import open_cases
-from models.chains.relative_identify import CODE, RELATIVE_IDENTIFY
-from models.clerks import Clerks
-from models.engine import Move, transition
-from models.errors import InvalidInput, TransitionRefused
-from models.policy import Comparison, Threshold, policy_for
-from models.relative_check import draw_city_samples, record_city_check
-from models.relative_demo import Applicant, add_applicants, city_team
-from models.relative_record import RelativeRecordBase, write_record
-from models.relative_standards import Standing, judge_relative, rank_key, standard_for
-from models.sampling import SampleCase, Unit, draw
-from models.windows import close_due_windows
+from demo.rounds.relative_identify import Applicant, add_applicants, city_team
+from models.chains.relative_identify.city_check import draw_city_samples, record_city_check
+from models.chains.relative_identify.record import RelativeRecordBase, write_record
+from models.chains.relative_identify.stages import CODE, RELATIVE_IDENTIFY
+from models.chains.relative_identify.standards import Standing, judge_relative, rank_key, standard_for
+from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.case import Case, StageRecord, Status
+from models.core.errors import InvalidInput, TransitionRefused
+from models.door import machine
+from models.door.cases import open_cases
+from models.door.engine import Move, transition
+from models.door.sampling import SampleCase, Unit, draw
+from models.door.windows import close_due_windows
+from models.policy.loading import Comparison, Threshold, policy_for
+from synthetic.clerks import Clerks
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 VILLAGE = "430121001001"

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select
 from sqlmodel import col
 
-from models.actors import Role
-from models.audit import AuditEvent
-from models.errors import InvalidInput, NotFound
-from models.household import Household, Income, Member
+from models.core.actors import Role
+from models.core.audit import AuditEvent
+from models.core.errors import InvalidInput, NotFound
+from models.core.household import Household, Income, Member
 from models.importing import ACTION, EXPORT_ACTION, ImportRefused, export_roster, import_roster
 from tests.models.roster_files import HEADERS, counts
 

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from models.actors import Role
-from models.case import Case
-from models.checks import CheckInput, record_checks
-from models.engine import Move, transition
-from models.errors import TransitionRefused
-from models.policy import Sampling, policy_for
-from models.sampling import Sample, SampleCase, Unit, draw, draw_for_village, required_people
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.errors import TransitionRefused
+from models.door.engine import Move, transition
+from models.door.sampling import Sample, SampleCase, Unit, draw, draw_for_village, required_people
+from models.home_checks.recording import CheckInput, record_checks
+from models.policy.loading import Sampling, policy_for
 from tests.walk import ALL_MET, CHAIN, open_all, walk_to
 
 RULE = Sampling(rate=Decimal("0.30"), full_coverage_below=30)

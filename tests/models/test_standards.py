@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models.actors import Role
-from models.case import Case
-from models.checks import CheckInput, record_checks
-from models.engine import Move, transition
-from models.errors import InvalidInput, TransitionRefused
-from models.household import IncomeBase, Member
-from models.policy import Comparison, Threshold
-from models.standards import GUARANTEES, judge, per_capita_net_income
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.errors import InvalidInput, TransitionRefused
+from models.core.household import IncomeBase, Member
+from models.door.engine import Move, transition
+from models.home_checks.recording import CheckInput, record_checks
+from models.home_checks.standards import GUARANTEES, judge, per_capita_net_income
+from models.policy.loading import Comparison, Threshold
 from tests.walk import ALL_MET, CHAIN, open_all, walk_to
 
 LINE = Threshold(Decimal(3326), Comparison.gt)  # 超过3326元: strictly above

@@ -16,18 +16,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.audit import AuditEvent, first_broken
-from models.case import Case, StageRecord
-from models.clock import parse
-from models.db import session_scope
-from models.engine import Result
-from models.errors import Conflict
-from models.overdue import flag_overdue
-from models.publicity import Window
-from models.settings import get_settings
-from models.windows import close_due_windows
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.audit import AuditEvent, first_broken
+from models.core.case import Case, StageRecord
+from models.core.clock import parse
+from models.core.db import session_scope
+from models.core.errors import Conflict
+from models.core.publicity import Window
+from models.core.settings import get_settings
+from models.door import machine
+from models.door.engine import Result
+from models.door.overdue import flag_overdue
+from models.door.windows import close_due_windows
 from tests.models.gate import Gate, together
 from tests.walk import CHAIN, open_all, walk_to
 

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from models.household import Household, Member
-from models.synthetic import People, _household_members, build_area
+from models.core.household import Household, Member
+from synthetic.area import People, _household_members, build_area
 
 MALE_ONLY = {"子", "孙子", "父亲"}
 FEMALE_ONLY = {"女", "孙女", "母亲"}

@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models.actors import Role
-from models.document import Document
-from models.documents.three_rates_summary import render_three_rates_summary
-from models.documents.village_approval_form import render_village_approval_form
-from models.errors import InvalidInput, TransitionRefused
-from models.policy import Comparison, Threshold
-from models.sampling import Unit, draw, required_people
-from models.village_check import (
+from demo.rounds.village_exit import run_village_demo
+from models.chains.village_exit.county_check import (
     Finding,
     VillageCheck,
     draw_village_check,
@@ -24,8 +18,14 @@ from models.village_check import (
     record_findings,
     sample_rows,
 )
-from models.village_demo import run_village_demo
-from models.village_standards import rate, village_exit_policy
+from models.chains.village_exit.documents.approval_form import render_village_approval_form
+from models.chains.village_exit.documents.three_rates_summary import render_three_rates_summary
+from models.chains.village_exit.standards import rate, village_exit_policy
+from models.core.actors import Role
+from models.core.document import Document
+from models.core.errors import InvalidInput, TransitionRefused
+from models.door.sampling import Unit, draw, required_people
+from models.policy.loading import Comparison, Threshold
 from tests.village_walk import T0, assess, county_check, finish_stage, open_villages, walk_to
 
 STANDARD = village_exit_policy("430121101201", 2026)

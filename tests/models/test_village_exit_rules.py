@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models.actors import ROLE_NAMES, Role
-from models.case import Case, Outcome, StageRecord, Status
-from models.chains.village_exit import CODE, VILLAGE_EXIT
-from models.engine import Move, transition
-from models.errors import TransitionRefused
-from models.village_demo import SCENARIOS
+from demo.rounds.village_exit import SCENARIOS
+from models.chains.village_exit.stages import CODE, VILLAGE_EXIT
+from models.core.actors import ROLE_NAMES, Role
+from models.core.case import Case, Outcome, StageRecord, Status
+from models.core.errors import TransitionRefused
+from models.door.engine import Move, transition
 from tests.village_walk import T0, actor_for, assess, county_check, finish_stage, open_villages, walk_to
 
 DECIDED = [s for s in VILLAGE_EXIT.stages if s.role is not None]

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.case import Case
-from models.clerks import Clerks
-from models.document import Document
-from models.regions import Region
+from models.core.case import Case
+from models.core.document import Document
+from models.core.regions import Region
+from models.door import machine
+from synthetic.clerks import Clerks
 from tests import village_walk
 
 CHAIN = "VILLAGE_EXIT"

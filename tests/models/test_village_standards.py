@@ -10,12 +10,8 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import select
 
-from models.actors import Role
-from models.errors import InvalidInput
-from models.policy import Comparison, Threshold, parse_policy, policy_for
-from models.settings import get_settings
-from models.village_demo import SCENARIOS, facts_for
-from models.village_standards import (
+from demo.rounds.village_exit import SCENARIOS, facts_for
+from models.chains.village_exit.standards import (
     Score,
     VillageIndicatorScore,
     check_facts,
@@ -25,6 +21,10 @@ from models.village_standards import (
     record_assessment,
     village_exit_policy,
 )
+from models.core.actors import Role
+from models.core.errors import InvalidInput
+from models.core.settings import get_settings
+from models.policy.loading import Comparison, Threshold, parse_policy, policy_for
 from tests.village_walk import T0, actor_for, open_villages, walk_to
 
 VILLAGE = "430121101201"

@@ -17,13 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.chain import chain_named
-from models.chains.household_exit import HOUSEHOLD_EXIT
-from models.clock import days_left, last_day, parse
-from models.errors import InvalidInput
-from models.policy import parse_policy
-from models.settings import PROJECT_ROOT
-from models.workdays import (
+from models.chains.household_exit.stages import HOUSEHOLD_EXIT
+from models.core.clock import days_left, last_day, parse
+from models.core.errors import InvalidInput
+from models.core.settings import PROJECT_ROOT
+from models.core.workdays import (
     PROVISIONAL_NOTE,
     HolidayNotice,
     WorkCalendar,
@@ -35,6 +33,8 @@ from models.workdays import (
     workdays_between,
     workdays_left,
 )
+from models.door.chain import chain_named
+from models.policy.loading import parse_policy
 
 PACKAGE = WorkCalendar()  # the pinned package alone, whatever notices an installation has entered
 
@@ -177,7 +177,7 @@ def _policy_raw() -> dict[str, object]:
 
 
 def test_a_stage_limit_in_working_days_sets_the_due_date() -> None:
-    from models.cases import due_at, due_note
+    from models.door.cases import due_at, due_note
 
     raw = _policy_raw()
     deadlines = dict(raw["deadlines"])  # type: ignore[call-overload]

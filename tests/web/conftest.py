@@ -16,9 +16,9 @@ import pytest
 import uvicorn
 
 from cli.web import add_demo_logins
-from models.actors import Role
-from models.case import Case
-from models.web_users import add_web_user
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.web_users import add_web_user
 from tests.walk import open_all
 from web.app import create_app
 from web.auth import hash_password

@@ -24,7 +24,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
-from models.case import Case
+from models.core.case import Case
 from tests.walk import walk_to
 from tests.web.conftest import PASSWORD, T0
 

@@ -7,12 +7,12 @@ import re
 from datetime import timedelta
 
 from cli.web import DEMO_PASSWORD
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.clerks import Clerks
-from models.clock import parse
-from models.objections import raise_objection
-from models.windows import open_window
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.clock import parse
+from models.door.objections import raise_objection
+from models.door.windows import open_window
+from synthetic.clerks import Clerks
 from tests.walk import CHAIN, walk_to
 from tests.web.conftest import T0
 

@@ -12,11 +12,11 @@ from datetime import timedelta
 from PIL import Image
 from sqlalchemy import func, select
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.evidence import Evidence, EvidenceCase
-from models.publicity import Objection
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.publicity import Objection
+from models.door import machine
+from models.evidence.uploads import Evidence, EvidenceCase
 from tests.walk import walk_to
 from tests.web.conftest import T0, csrf_of
 
@@ -154,8 +154,8 @@ def test_an_objection_outside_the_window_is_refused(browser, world, logins, open
 
 
 def test_the_township_check_team_records_a_home_check_and_then_decides(browser, world, logins, opened, clock):
-    from models.actors import Role
-    from models.web_users import add_web_user
+    from models.core.actors import Role
+    from models.core.web_users import add_web_user
     from tests.web.conftest import PASSWORD
     from web.auth import hash_password
 

@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
-from models import machine
-from models.actors import SYSTEM_NAME, actor_named
-from models.case import Case
-from models.household import Household, Member
+from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.case import Case
+from models.core.household import Household, Member
+from models.door import machine
 from tests.walk import walk_to
 from tests.web.conftest import T0, csrf_of
 from tests.web.test_pages import case_ids_on, household_of, stage_of

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from cli.web import DEMO_PASSWORD
-from models.audit import AuditEvent
-from models.case import Case
-from models.household import Household
-from models.render import store
-from models.web_users import WebUser
+from models.core.audit import AuditEvent
+from models.core.case import Case
+from models.core.household import Household
+from models.core.web_users import WebUser
+from models.documents.render import store
 from tests.web.conftest import PASSWORD, T0, csrf_of
 
 
@@ -162,7 +162,7 @@ def test_a_case_of_the_area_shows_its_record_and_another_areas_case_is_not_found
 
 
 def test_documents_are_served_only_in_the_area(browser, world, logins, opened, monkeypatch):
-    from models.settings import get_settings
+    from models.core.settings import get_settings
 
     monkeypatch.setenv("TUOPIN_PDF", "false")
     get_settings.cache_clear()

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from models.case import Case
-from models.document import Document
-from models.evidence import EvidenceCase
-from models.publicity import Window, WindowCase
+from models.core.case import Case
+from models.core.document import Document
+from models.core.publicity import Window, WindowCase
+from models.evidence.uploads import EvidenceCase
 from tests.walk import walk_to
 from tests.web.conftest import T0, csrf_of
 

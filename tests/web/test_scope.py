@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cli.web import DEMO_PASSWORD
-from models.case import Case
+from models.core.case import Case
 from tests.web.test_pages import case_ids_on, household_of
 
 PAGES = ("/cases/{case}", "/cases/{case}/file", "/cases/{case}/file.zip",

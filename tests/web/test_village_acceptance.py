@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from models.actors import Role
-from models.case import Case
-from models.policy import policy_for
-from models.village_standards import VillageAssessment
-from models.web_users import add_web_user
+from models.chains.village_exit.standards import VillageAssessment
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.web_users import add_web_user
+from models.policy.loading import policy_for
 from tests import village_walk as walk
 from tests.web.conftest import PASSWORD, csrf_of
 from web.auth import hash_password

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from models.actors import Role
-from models.case import Case
-from models.key_village import KeyVillageFacts
-from models.sampling import Sample, SampleCase
-from models.web_users import add_web_user
+from models.chains.key_village.figures import KeyVillageFacts
+from models.core.actors import Role
+from models.core.case import Case
+from models.core.web_users import add_web_user
+from models.door.sampling import Sample, SampleCase
 from tests import key_village_walk as walk
 from tests.web.conftest import PASSWORD, csrf_of
 from web.auth import hash_password

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cli.web import users_add
-from models.actors import Role
-from models.web_users import WebUser
+from models.core.actors import Role
+from models.core.web_users import WebUser
 
 runner = CliRunner()
 users = typer.Typer()

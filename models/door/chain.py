@@ -1,0 +1,145 @@
+"""A chain is data: an ordered table of stages that the one engine runs (DESIGN decision 2)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models import chains
+from models.core.actors import Role
+from models.core.case import STATUS_NAMES, Status
+from models.core.errors import NotFound
+from models.core.regions import Level
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a guard sees of a case: its row and its open stage record."""
+
+    id: int
+    chain: str
+    year: int
+    stage: str
+    status: str
+    version: int
+    village_code: str
+    household_id: int | None
+    record_id: int | None
+    record_opened_at: datetime | None
+    record_outcome: str | None
+
+
+# A guard looks at many cases at once and returns, for each case it refuses, a reason a cadre can read.
+GuardCheck = Callable[[Session, Sequence[CaseRow]], dict[int, str]]
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    check: GuardCheck
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    name: str
+    level: Level
+    role: Role | None  # None: no one decides; the stage completes when its window closes
+    # A publicity window, one per region of this level, opens once the stage's decision (if any) is approved.
+    window_scope: Level | None = None
+    sampled: bool = False  # a spot-check sample is drawn per village on entry
+    assessed: bool = False  # a home check (四看一算) is recorded per household
+    documents: tuple[str, ...] = ()
+    sends_back_to: str | None = None
+    guards: tuple[Guard, ...] = ()
+
+
+    @property
+    def window(self) -> bool:
+        return self.window_scope is not None
+
+
+@dataclass(frozen=True)
+class Chain:
+    code: str  # also the name of its package under models/chains, in lower case
+    letter: str  # its letter in DOMAIN §4 (A to G), which orders lists and counts
+    name: str
+    stages: tuple[Stage, ...]
+    summary: str = ""  # one line for `tuopin chains`: who decides what, in the clerks' words
+    finished: str = "已退出"  # what a case that passed the last stage is called (已认定, 已销号...)
+
+    def __post_init__(self) -> None:
+        codes = [s.code for s in self.stages]
+        assert len(set(codes)) == len(codes), f"duplicate stage in {self.code}"
+        for stage in self.stages:
+            assert stage.sends_back_to is None or stage.sends_back_to in codes, stage.code
+
+    def status_name(self, status: str) -> str:
+        """A case's status in words, with this chain's name for a finished case."""
+        return self.finished if status == Status.EXITED else STATUS_NAMES[Status(status)]
+
+    @property
+    def first(self) -> Stage:
+        return self.stages[0]
+
+    def stage(self, code: str) -> Stage:
+        """The stage with this code; an unknown code is refused with the codes that exist."""
+        for stage in self.stages:
+            if stage.code == code:
+                return stage
+        choices = "、".join(f"{s.code}（{s.name}）" for s in self.stages)
+        raise NotFound(f"{self.name}没有环节“{code}”；可选：{choices}")
+
+    def next_after(self, code: str) -> Stage | None:
+        """The stage after `code` in the table's order; None after the last."""
+        index = [s.code for s in self.stages].index(code)
+        return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    def number(self, code: str) -> int:
+        return [s.code for s in self.stages].index(code) + 1
+
+
+_REGISTRY: dict[str, Chain] = {}
+
+
+def register(chain: Chain) -> Chain:
+    _REGISTRY[chain.code] = chain
+    return chain
+
+
+def _package(code: str) -> str:
+    """The chain package a code names: HOUSEHOLD_EXIT, household-exit -> household_exit."""
+    return code.strip().lower().replace("-", "_")
+
+
+def _load(package: str) -> None:
+    """Import a chain's table, which registers the chain; a name with no package imports nothing."""
+    if package.isidentifier() and importlib.util.find_spec(f"{chains.__name__}.{package}") is not None:
+        importlib.import_module(f"{chains.__name__}.{package}.stages")
+
+
+def chain_named(code: str) -> Chain:
+    """A registered chain by its code, also written in lower case with dashes (household-exit); an unknown
+    name is refused with the chains that exist."""
+    key = _package(code).upper()
+    if key not in _REGISTRY:
+        _load(_package(code))
+    found = _REGISTRY.get(key)
+    if found is None:
+        choices = "、".join(f"{c.code.lower().replace('_', '-')}（{c.name}）" for c in all_chains())
+        raise NotFound(f"没有流程“{code}”；可选：{choices}")
+    return found
+
+
+def all_chains() -> list[Chain]:
+    """Every chain that has a package under models/chains, in DOMAIN §4's order (A, B, C...)."""
+    for package in pkgutil.iter_modules(chains.__path__):
+        if package.ispkg:
+            _load(package.name)
+    return sorted(_REGISTRY.values(), key=lambda c: c.letter)
