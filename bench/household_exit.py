@@ -37,6 +37,7 @@ from models.core.document import Document
 from models.core.settings import get_settings
 from models.door import machine
 from models.door.cases import open_cases
+from models.door.chain import Input, Sampler
 from models.door.engine import Move, transition
 from models.door.sampling import SampleCase
 from models.door.windows import close_due_windows
@@ -87,13 +88,13 @@ def engine_stages(area: Area) -> list[tuple[str, int, float, float]]:
             cases = len(clerks.cases(stage.code))
             door = other = 0.0
             mark = time.perf_counter()
-            if stage.sampled:
+            if stage.sampling is Sampler.MACHINE:
                 machine.draw_samples(session=session, chain=CODE, stage=stage.code, scope=scope, year=YEAR, now=now,
                                      actor=system)
                 session.commit()
-            if stage.assessed:
+            if stage.takes(Input.HOME_CHECK):
                 ids = clerks.cases(stage.code)
-                if stage.sampled:
+                if stage.sampling is not None:
                     ids = list(session.scalars(select(col(SampleCase.case_id)).where(col(SampleCase.drawn).is_(True))))
                 clerks.check(stage.code, now, ids)
             other += time.perf_counter() - mark

@@ -17,6 +17,7 @@ from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
 from models.core.case import Case
 from models.core.clock import parse
 from models.core.db import session_scope
+from models.core.passwords import hash_password
 from models.core.regions import Level, prefix
 from models.core.web_users import add_web_user
 from models.door import machine
@@ -26,7 +27,6 @@ from models.door.sampling import SampleCase
 from models.door.windows import close_due_windows
 from synthetic.area import Area
 from synthetic.clerks import Clerks
-from web.auth import hash_password
 
 PASSWORD = "bench-web-12345"
 # The decided stages in order, and the share of cases whose walk stops before each one's decision (the rest go on).

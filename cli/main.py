@@ -6,8 +6,9 @@ Prefect is imported only inside the commands that run flows, so `tuopin status` 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -26,7 +27,8 @@ from models.core.db import session_scope, upgrade
 from models.core.errors import InvalidInput, NotFound, TuopinError
 from models.core.regions import code_prefix, townships_under
 from models.core.settings import get_settings
-from models.door.chain import all_chains, chain_named
+from models.door.chain import Chain, all_chains, chain_named
+from models.door.contract import check_chains
 from models.door.engine import MOVE_NAMES, Move, transition
 from models.door.objections import raise_objection, resolve_objection
 from models.home_checks.recording import CheckInput, record_checks
@@ -37,19 +39,6 @@ from models.reads.status import Filters, case_page, counts_by_stage
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-CHAIN = "HOUSEHOLD_EXIT"  # the chain of cases that do not exist, so that the door names them
-
-# Each chain's demo: (module, function taking the output folder), imported only when it runs.
-DEMOS = {
-    "HOUSEHOLD_EXIT": ("demo.household_exit", "run_demo"),
-    "VILLAGE_EXIT": ("demo.village_exit", "run_village_exit_demo"),
-    "EDGE_IDENTIFY": ("demo.edge_identify", "run_edge_identify_demo_cli"),
-    "KEY_VILLAGE": ("demo.key_village", "run_key_village_demo_cli"),
-    "RELATIVE_IDENTIFY": ("demo.relative_identify", "run_relative_identify_demo_cli"),
-    "MONITORING": ("demo.monitoring", "run_monitoring_demo_cli"),
-    "RECTIFICATION": ("demo.rectification", "run_rectification_demo_cli"),
-}
-
 
 
 @app.callback()
@@ -58,6 +47,9 @@ def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQ
     if db:
         os.environ["TUOPIN_DATABASE_URL"] = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
         get_settings.cache_clear()
+    # The chain tables' contract, before any command; their documents' is checked before the machine's first paper
+    # (models/door/machine.py), so a read imports no document builder.
+    check_chains(documents=False)
 
 
 @contextmanager
@@ -130,12 +122,17 @@ def decide(
 ) -> None:
     """Record a decision on cases of one chain at a stage through the one door."""
     with acting() as session:
-        chains = set(session.scalars(select(col(Case.chain)).where(col(Case.id).in_(case_ids))))
+        chain_of = dict(session.execute(select(col(Case.id), col(Case.chain)).where(col(Case.id).in_(case_ids)))
+                        .tuples().all())
+        missing = [case_id for case_id in dict.fromkeys(case_ids) if case_id not in chain_of]
+        if missing:
+            raise NotFound(f"案件{'、'.join(map(str, missing))}不存在")
+        chains = set(chain_of.values())
         if len(chains) > 1:
             names = "、".join(chain_named(c).name for c in sorted(chains))
             raise InvalidInput("决定", "案件", " ".join(map(str, case_ids)),
                                f"一次决定只能针对同一流程的案件，现涉及：{names}")
-        result = transition(session=session, chain=chains.pop() if chains else CHAIN, stage=stage,
+        result = transition(session=session, chain=chains.pop(), stage=stage,
                             case_ids=case_ids, move=move, actor=actor_named(session, actor), now=moment(now),
                             reason=reason)
     console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
@@ -249,12 +246,27 @@ def demo(
 ) -> None:
     """Run a chain end to end on a simulated clock: by default seed 000's township through household exit."""
     try:
-        code = chain_named(chain).code
+        run_demo = demo_of(chain_named(chain))
     except NotFound as error:
         fail(error)
-    if code not in DEMOS:
-        fail(NotFound(f"{chain_named(code).name}尚无演示；有演示的流程：{'、'.join(DEMOS)}"))
-    module, function = DEMOS[code]
-    getattr(importlib.import_module(module), function)(out)
+    run_demo(out)
 
 
+def _demo_module(chain: Chain) -> str:
+    """Where a chain's demo lives: demo/<the chain's package>.py (demo/household_exit.py)."""
+    return f"demo.{chain.code.lower()}"
+
+
+def demo_chains() -> list[Chain]:
+    """The chains that have a demo, in DOMAIN §4's order; no demo is imported."""
+    return [c for c in all_chains() if importlib.util.find_spec(_demo_module(c)) is not None]
+
+
+def demo_of(chain: Chain) -> Callable[[str], None]:
+    """A chain's demo, imported only now: its module names the chain it shows (CODE) and runs it into a folder
+    (run); a chain without one is refused with the chains that have one."""
+    if importlib.util.find_spec(_demo_module(chain)) is None:
+        shown = "、".join(f"{c.code.lower().replace('_', '-')}（{c.name}）" for c in demo_chains())
+        raise NotFound(f"{chain.name}尚无演示；有演示的流程：{shown}")
+    run_demo: Callable[[str], None] = importlib.import_module(_demo_module(chain)).run
+    return run_demo

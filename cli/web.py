@@ -46,7 +46,7 @@ def users_add(
                                           help="Password (asked for when not given).")],
 ) -> None:
     """Add a dashboard login for a registered person: their role and region are what the login sees."""
-    from web.auth import hash_password
+    from models.core.passwords import hash_password  # argon2 only where a password is hashed
 
     if len(password) < 8:
         fail("密码至少8位；未写入任何内容")
@@ -64,7 +64,7 @@ def users_add(
 def add_demo_logins(session: Session) -> list[tuple[str, Actor]]:
     """A login per level for the first person of each deciding role (password DEMO_PASSWORD; the caller commits);
     logins that exist already are left as they are."""
-    from web.auth import hash_password
+    from models.core.passwords import hash_password
 
     added = []
     for login, role in DEMO_LOGINS:

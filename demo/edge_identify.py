@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.edge_identify import run_edge_identify_demo
+from models.chains.edge_identify.stages import CODE as CODE
 from models.chains.edge_identify.stages import EDGE_IDENTIFY
 from models.core.case import Status
 from models.core.clock import cn_date
@@ -22,7 +23,7 @@ from models.documents.render import yuan
 OUTCOMES = {Status.EXITED: "已认定，建档立卡", Status.REJECTED: "不予认定", Status.ACTIVE: "办理中"}
 
 
-def run_edge_identify_demo_cli(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the township, run its applicants through edge identification, print what became of each."""
     started = time.monotonic()
     out = Path(out_dir)

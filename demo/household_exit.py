@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from cli.common import local_prefect
 from cli.web import print_demo_logins
+from demo.papers import said_kinds
 from models.chains.household_exit.stages import CODE, HOUSEHOLD_EXIT
 from models.core.actors import SYSTEM_NAME, Role, actor_named
 from models.core.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
@@ -60,7 +61,7 @@ def prepare(out: Path) -> None:
     upgrade()
 
 
-def run_demo(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the township, play the year's round, write the documents and print the summary."""
     started = time.monotonic()
     out = Path(out_dir)
@@ -183,7 +184,7 @@ def _summary(session: Session, township: str, out: Path, seconds: float) -> None
         returned.add_row(str(case_id), village, head, HOUSEHOLD_EXIT.stage(stage).name, reason)
     console.print(returned)
     docs = session.execute(select(col(Document.kind), func.count()).group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
+    console.print("文书：" + said_kinds(docs))
     console.print(f"数据库：{get_settings().database_url}")
     console.print(f"文书目录：{get_settings().output_dir}")
     console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --now 2026-11-19")
@@ -195,7 +196,7 @@ def finish(session: Session, chain: Chain, out: Path, started: float) -> None:
     to look at the cases."""
     docs = session.execute(select(col(Document.kind), func.count()).where(col(Document.chain) == chain.code)
                            .group_by(col(Document.kind))).tuples().all()
-    console.print("文书：" + "，".join(f"{kind} {count}份" for kind, count in docs))
+    console.print("文书：" + said_kinds(docs))
     console.print(f"数据库：{get_settings().database_url}")
     console.print(f"文书目录：{get_settings().output_dir}")
     console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain {chain.code.lower().replace('_', '-')}")

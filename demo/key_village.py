@@ -13,13 +13,14 @@ from sqlmodel import col
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.key_village import run_key_village_demo
+from models.chains.key_village.stages import CODE as CODE
 from models.chains.key_village.stages import KEY_VILLAGE
 from models.core.clock import cn_date
 from models.core.db import session_scope
 from models.core.regions import Region
 
 
-def run_key_village_demo_cli(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the county, run its six villages through key-village identification, print the rankings and results."""
     started = time.monotonic()
     out = Path(out_dir)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.monitoring import run_monitoring_demo
+from models.chains.monitoring.stages import CODE as CODE
 from models.chains.monitoring.stages import MONITORING
 from models.core.case import Status
 from models.core.clock import cn_date
@@ -20,7 +21,7 @@ from models.documents.render import cn_period
 CLOSED = {Status.EXITED: "已销号", Status.REJECTED: "不予确定", Status.ACTIVE: "办理中"}
 
 
-def run_monitoring_demo_cli(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the township, run its monitoring year, print the phases, refusals, assignments and outcomes."""
     started = time.monotonic()
     out = Path(out_dir)

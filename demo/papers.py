@@ -1,9 +1,9 @@
 """A demo's decision at a stage and the papers it owes, shared by the chains' demos.
 
 The stage's person approves each case through the one door; a case the door refuses is rejected with the door's
-reason. Then the machine writes the stage's papers whose inputs are complete (machine.render_ready_documents:
-applications, minutes, registration forms, request letters, spot-check forms), as the chain's flow does after each
-decision, so a demo writes every paper its stages list without rendering them itself.
+reason. Then the machine writes the stage's papers whose inputs are complete (machine.render_ready_documents, from the
+document registry), as the chain's flow does after each decision or entry, so a demo writes every paper its stages
+list without rendering one itself.
 """
 
 from __future__ import annotations
@@ -17,32 +17,22 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from models.core.document import Document
+from models.documents.registry import kinds_for
 from models.door import machine
+from models.door.chain import all_chains, chain_named
 from models.door.engine import Move, transition
 from synthetic.clerks import Clerks
-
-# The story's words for the papers the machine writes after a decision (machine.LETTERS).
-PAPER_NAMES = {
-    "application": "申请书",
-    "minutes": "会议记录",
-    "registration_form": "入户核实登记表",
-    "home_check_form": "入户核查表",
-    "village_request": "请示",
-    "township_request": "请示（附花名册）",
-    "recheck_form": "县级抽查复核表",
-    "key_village_city_check_form": "市级抽查核实表",
-    "key_village_province_check_form": "省级实地复核表",
-}
 
 
 @dataclass(frozen=True)
 class Decision:
     refused: dict[int, str]  # case → the door's reason, in case order; each was rejected with it
     papers: Counter[str]  # kind → how many papers the machine wrote after the decision
+    names: dict[str, str]  # kind → its name (the document registry's)
 
     def said(self) -> str:
         """The papers written, as the story says them: 申请书3份、会议记录3份."""
-        return "、".join(f"{PAPER_NAMES.get(kind, kind)}{count}份" for kind, count in sorted(self.papers.items()))
+        return "、".join(f"{self.names.get(kind, kind)}{count}份" for kind, count in sorted(self.papers.items()))
 
 
 def _papers(clerks: Clerks) -> dict[int, tuple[str, str]]:
@@ -75,4 +65,11 @@ def decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime) -
             transition(session=clerks.session, chain=clerks.chain, stage=stage, case_ids=[case_id], move=Move.REJECT,
                        actor=actors[case_id], now=now, reason=reason)
             refused[case_id] = reason
-    return Decision(refused, write_papers(clerks, stage, now))
+    names = {code: kind.name for code, kind in kinds_for(chain_named(clerks.chain)).items()}
+    return Decision(refused, write_papers(clerks, stage, now), names)
+
+
+def said_kinds(counts: Sequence[tuple[str, int]]) -> str:
+    """Documents by kind as a demo's summary says them: 会议记录（minutes）6份，入户核查表（home_check_form）3份."""
+    names = {code: kind.name for chain in all_chains() for code, kind in kinds_for(chain).items()}
+    return "，".join(f"{names.get(kind, kind)}（{kind}）{count}份" for kind, count in counts)

@@ -10,12 +10,13 @@ from rich.table import Table
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.rectification import run_rectification_demo
+from models.chains.rectification.findings import CODE as CODE
 from models.chains.rectification.stages import RECTIFICATION
 from models.core.clock import cn_date
 from models.core.db import session_scope
 
 
-def run_rectification_demo_cli(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the county's area, run its rectification round, print each finding and the overdue report per unit."""
     started = time.monotonic()
     out = Path(out_dir)

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.relative_identify import run_relative_identify_demo
+from models.chains.relative_identify.stages import CODE as CODE
 from models.chains.relative_identify.stages import RELATIVE_IDENTIFY
 from models.core.clock import cn_date
 from models.core.db import session_scope
@@ -20,7 +21,7 @@ from models.core.regions import Region
 from models.documents.render import yuan
 
 
-def run_relative_identify_demo_cli(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the township, run its applicants through 两次识别, print what became of each and the lists' order."""
     started = time.monotonic()
     out = Path(out_dir)

@@ -12,13 +12,14 @@ from sqlmodel import col
 
 from demo.household_exit import console, finish, prepare
 from demo.rounds.village_exit import run_village_demo
+from models.chains.village_exit.stages import CODE as CODE
 from models.chains.village_exit.stages import VILLAGE_EXIT
 from models.core.clock import cn_date
 from models.core.db import session_scope
 from models.core.regions import Region
 
 
-def run_village_exit_demo(out_dir: str) -> None:
+def run(out_dir: str) -> None:
     """Build the township, run its three villages through village exit, print what became of each."""
     started = time.monotonic()
     out = Path(out_dir)

@@ -1,5 +1,5 @@
-"""A. Household exit as a flow of its own name: the machine's part of every stage (flows/chains.py), for each
-township of a region. Running it again finds nothing new to do twice.
+"""A. Household exit as a flow of its own name: one task per stage for each township of a region, as every chain's
+flow (flows/chains.py). Running it again finds nothing new to do twice.
 """
 
 from __future__ import annotations

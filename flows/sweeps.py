@@ -20,7 +20,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 
 from models.chains.household_exit.stages import CODE as HOUSEHOLD_EXIT
-from models.door.chain import all_chains
+from models.door.chain import all_chains, chain_named
 from tasks.digest import send_digests
 from tasks.overdue import flag_overdue_stages
 from tasks.publicity import Released, close_windows, release_by_township
@@ -31,10 +31,12 @@ CHAIN_RUN = "chain-run/chain-run"
 
 
 def deployment_for(chain: str) -> tuple[str, dict[str, object]]:
-    """The deployment a chain's runs are asked of, and the parameters that name the chain."""
-    if chain in CHAIN_DEPLOYMENTS:
-        return CHAIN_DEPLOYMENTS[chain], {}
-    return CHAIN_RUN, {"chain": chain}
+    """The deployment a chain's runs are asked of, and the parameters that name the chain; an unknown chain is
+    refused (NotFound), never asked of chain-run."""
+    code = chain_named(chain).code
+    if code in CHAIN_DEPLOYMENTS:
+        return CHAIN_DEPLOYMENTS[code], {}
+    return CHAIN_RUN, {"chain": code}
 
 
 @flow(name="sweep")

@@ -1,4 +1,4 @@
-"""Tasks of the publicity stages: post notices, close due windows, move the cases their windows released."""
+"""Tasks of the sweep over publicity windows: close the due windows, move on the cases they released."""
 
 from __future__ import annotations
 
@@ -24,16 +24,6 @@ def close_windows(scope: str, now: str | datetime | None = None) -> int:
     return len(closed)
 
 
-@task(retries=2, retry_delay_seconds=1)
-def post_notices(chain: str, stage: str, scope: str, year: int, now: str | datetime | None = None) -> int:
-    """Open a window and render its notice for each region with cases ready to be posted."""
-    with work() as (session, system):
-        posted = machine.post_notices(session=session, chain=chain, stage=stage, scope=scope, year=year,
-                                      now=moment(now), actor=system)
-    get_run_logger().info("%s: posted %d cases", stage, posted)
-    return posted
-
-
 @dataclass(frozen=True)
 class Released:
     """Cases of one township and year that a window stage let move on."""
@@ -43,7 +33,7 @@ class Released:
     cases: int
 
 
-@task(retries=2, retry_delay_seconds=1)
+@task(retries=2, retry_delay_seconds=1, task_run_name="release {chain} {stage}")
 def release_by_township(chain: str, stage: str, scope: str, year: int | None,
                         now: str | datetime | None = None) -> list[Released]:
     """Move on the cases whose window closed with no open objection; what moved, by township and year."""

@@ -6,13 +6,13 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from demo.rounds.edge_identify import Applicant, add_applicants
 from models.chains.edge_identify.stages import CODE, EDGE_IDENTIFY
 from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
 from models.door import machine
 from models.door.cases import load_rows, open_cases
 from models.door.windows import close_due_windows
 from synthetic.clerks import Clerks
+from synthetic.edge_identify import Applicant, add_applicants
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 INSIDE = Applicant(0, 3, Decimal("10800"))  # 3600.00 a head

@@ -13,7 +13,8 @@ from models.chains.key_village.spot_checks import draw_county_sample
 from models.chains.key_village.stages import CODE, KEY_VILLAGE
 from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
 from models.door import machine
-from models.door.cases import load_rows, open_village_cases
+from models.door.cases import load_rows, open_cases
+from models.door.chain import Input
 from models.door.sampling import Sample, SampleCase
 from models.door.windows import close_due_windows
 from synthetic.area import CITY, PROVINCE
@@ -21,8 +22,6 @@ from synthetic.clerks import Clerks
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ELIGIBLE = Figures(300, 60, Decimal("2600"), Decimal("12000"), "镇政府摸查核实")
-FIGURE_ROLE = {"KEY_TOWNSHIP_VERIFY": Role.TOWNSHIP_GOVERNMENT, "KEY_COUNTY_CHECK": Role.COUNTY_RECHECK_TEAM,
-               "KEY_CITY_CHECK": Role.CITY_CHECK_TEAM, "KEY_PROVINCE_CHECK": Role.PROVINCE_POVERTY_OFFICE}
 
 
 def add_upper_levels(world) -> None:
@@ -36,6 +35,11 @@ def add_upper_levels(world) -> None:
     session.commit()
 
 
+def recorder(stage: str, kind: Input) -> Role:
+    """The role that records this input at the stage, as the chain's table says."""
+    return KEY_VILLAGE.stage(stage).recorders(kind)[0]
+
+
 def actor_for(world, role: Role, village: str) -> Actor:
     return Clerks(world.session, CODE, 2026, "").actor(role, village)
 
@@ -43,8 +47,8 @@ def actor_for(world, role: Role, village: str) -> Actor:
 def open_villages(world, villages: list[str] | None = None) -> list[int]:
     add_upper_levels(world)
     system = actor_named(world.session, SYSTEM_NAME)
-    ids = open_village_cases(session=world.session, chain=CODE, year=2026, village_codes=villages or world.villages,
-                             now=T0, actor=system)
+    ids = open_cases(session=world.session, chain=CODE, year=2026, village_codes=villages or world.villages,
+                     now=T0, actor=system)
     world.session.commit()
     return ids
 
@@ -52,14 +56,14 @@ def open_villages(world, villages: list[str] | None = None) -> list[int]:
 def record(world, case_ids: list[int], now: datetime, figures: Figures = ELIGIBLE) -> None:
     for case_id, row in load_rows(world.session, case_ids).items():
         record_figures(session=world.session, case_id=case_id, stage=row.stage, figures=figures, now=now,
-                       actor=actor_for(world, FIGURE_ROLE[row.stage], row.village_code))
+                       actor=actor_for(world, recorder(row.stage, Input.VILLAGE_FIGURES), row.village_code))
     world.session.commit()
 
 
 def draw(world, stage: str, now: datetime, seed: int | None = 7) -> Sample | None:
     """The stage's team draws the county's sample of the villages newly at its check (None: none waits)."""
     sample = draw_county_sample(session=world.session, stage=stage, county_code=world.area.county_code, year=2026,
-                                now=now, actor=actor_for(world, FIGURE_ROLE[stage], world.area.county_code),
+                                now=now, actor=actor_for(world, recorder(stage, Input.SAMPLE), world.area.county_code),
                                 seed=seed)
     world.session.commit()
     return sample
@@ -78,12 +82,12 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:
     session = world.session
     stage = KEY_VILLAGE.stage(next(iter(load_rows(session, case_ids).values())).stage)
     system = actor_named(session, SYSTEM_NAME)
-    if stage.sampled:
+    if stage.takes(Input.SAMPLE):
         draw(world, stage.code, now)
         drawn = drawn_now(world, case_ids)
         if drawn:
             record(world, drawn, now)
-    elif stage.assessed:
+    elif stage.takes(Input.VILLAGE_FIGURES):
         record(world, case_ids, now)
     Clerks(session, CODE, 2026, "").decide(stage.code, now, case_ids)
     if stage.window:

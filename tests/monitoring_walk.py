@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from demo.rounds.monitoring import add_departments
 from models.chains.monitoring.assist import assign_departments, request_closeout, verify_closeout
 from models.chains.monitoring.campaign import create_campaign, hold_round
 from models.chains.monitoring.stages import CODE, MONITORING
@@ -19,6 +18,7 @@ from models.core.household import Household
 from models.door.engine import Move, Result, transition
 from models.home_checks.standards import GUARANTEES
 from synthetic.clerks import Clerks
+from synthetic.monitoring import add_departments
 
 ROUND_AT = parse("2026-09-24 10:00")
 CONFIRM_AT = parse("2026-09-29 10:00")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from demo.rounds.village_exit import SCENARIOS, Scenario, add_non_poor_households, facts_for
 from models.chains.village_exit.county_check import (
     Finding,
     draw_village_check,
@@ -20,13 +20,14 @@ from models.chains.village_exit.standards import record_assessment
 from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
 from models.core.household import Household
 from models.door import machine
-from models.door.cases import load_rows, open_cases, open_village_cases
+from models.door.cases import load_rows, open_cases
+from models.door.chain import Input
 from models.door.windows import close_due_windows
 from synthetic.clerks import Clerks
+from synthetic.village_exit import Scenario, add_non_poor_households, facts_for
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
-PASSING = SCENARIOS[0]
-CHECK_ROLE = {"VILLAGE_ACCEPTANCE": Role.TOWNSHIP_CHECK_TEAM, "VILLAGE_COUNTY_CHECK": Role.COUNTY_RECHECK_TEAM}
+PASSING = Scenario(1000, 10, Decimal("86000"), 0)  # 1%, well above every mark
 
 
 def actor_for(world, role: Role, village: str) -> Actor:  # type: ignore[no-untyped-def]
@@ -45,7 +46,7 @@ def open_villages(world, villages: list[str] | None = None, non_poor: int = 6) -
     poor = list(session.scalars(select(Household.id).where(
         Household.village_code.in_(villages), Household.registered_poor.is_(True))))  # type: ignore[attr-defined]
     open_cases(session=session, chain="HOUSEHOLD_EXIT", year=2026, household_ids=poor, now=T0, actor=system)
-    ids = open_village_cases(session=session, chain=CODE, year=2026, village_codes=villages, now=T0, actor=system)
+    ids = open_cases(session=session, chain=CODE, year=2026, village_codes=villages, now=T0, actor=system)
     session.commit()
     return ids
 
@@ -53,7 +54,7 @@ def open_villages(world, villages: list[str] | None = None, non_poor: int = 6) -
 def assess(world, case_ids: list[int], now: datetime, scenario: Scenario = PASSING) -> None:  # type: ignore[no-untyped-def]
     rows = load_rows(world.session, case_ids)
     for case_id, row in rows.items():
-        actor = actor_for(world, CHECK_ROLE[row.stage], row.village_code)
+        actor = actor_for(world, VILLAGE_EXIT.stage(row.stage).recorders(Input.VILLAGE_ACCEPTANCE)[0], row.village_code)
         record_assessment(session=world.session, case_id=case_id, stage=row.stage, actor=actor, now=now,
                           facts=facts_for(scenario, row.village_code, 2026))
     world.session.commit()
@@ -85,9 +86,9 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type
     stage = VILLAGE_EXIT.stage(next(iter(load_rows(session, case_ids).values())).stage)
     clerks = Clerks(session, CODE, 2026, "")
     system = actor_named(session, SYSTEM_NAME)
-    if stage.assessed:
+    if stage.takes(Input.VILLAGE_ACCEPTANCE):
         assess(world, case_ids, now)
-    if stage.sampled:
+    if stage.takes(Input.SAMPLE_FINDINGS):
         county_check(world, case_ids, now)
     if stage.role is not None:
         clerks.decide(stage.code, now, case_ids)

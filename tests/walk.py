@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
 from models.door import machine
 from models.door.cases import load_rows, open_cases
-from models.door.chain import chain_named
+from models.door.chain import Input, Sampler, chain_named
 from models.door.engine import Move, transition
 from models.door.sampling import SampleCase
 from models.door.windows import close_due_windows
@@ -38,13 +38,13 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type
     stage = chain_named(CHAIN).stage(next(iter(load_rows(session, case_ids).values())).stage)
     clerks = Clerks(session, CHAIN, 2026, "")
     system = actor_named(session, SYSTEM_NAME)
-    if stage.sampled:
+    if stage.sampling is Sampler.MACHINE:
         machine.draw_samples(session=session, chain=CHAIN, stage=stage.code, scope="", year=2026, now=now,
                              actor=system)
         session.commit()
-    if stage.assessed:
+    if stage.takes(Input.HOME_CHECK):
         checked = case_ids
-        if stage.sampled:
+        if stage.sampling is not None:
             checked = list(session.scalars(select(SampleCase.case_id).where(
                 SampleCase.case_id.in_(case_ids), SampleCase.drawn.is_(True))))  # type: ignore[attr-defined]
         clerks.check(stage.code, now, checked)

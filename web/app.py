@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.core.clock import utcnow
 from models.core.settings import get_settings
+from models.door.contract import checked
 from web.auth import Sessions, secret_key
 from web.case_pages import router as case_router
 from web.common import LoginRequired
@@ -27,7 +28,9 @@ ERRORS = {403: "无权访问", 404: "页面不存在", 405: "不支持此操作"
 
 
 def create_app(database_url: str | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
-    """The dashboard on `database_url` (default: the configured database); `clock` gives "now" for deadlines."""
+    """The dashboard on `database_url` (default: the configured database); `clock` gives "now" for deadlines.
+    The chains' contract is checked first (once a process): a dashboard never starts on a broken table."""
+    checked()
     app = FastAPI(title="tuopin", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.database_url = database_url or get_settings().database_url
     app.state.sessions = Sessions(secret_key())

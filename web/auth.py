@@ -1,5 +1,5 @@
-"""Logins for the dashboard: argon2 password hashes, a signed session cookie carrying the login and its form
-token (CSRF), and the pause after too many failed attempts."""
+"""Logins for the dashboard: a signed session cookie carrying the login and its form token (CSRF), and the login
+check with its pause after too many failed attempts (the password hashes: models/core/passwords.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from models.core.actors import Actor, Role
+from models.core.passwords import password_matches
 from models.core.regions import prefix
 from models.core.settings import get_settings
 from models.core.web_users import WebUser, paused_until, record_failure, record_success, user_by_id, user_named
@@ -26,19 +25,6 @@ from models.core.web_users import WebUser, paused_until, record_failure, record_
 COOKIE = "tuopin_session"
 SESSION_SECONDS = 8 * 3600
 SECRET_ENV = "TUOPIN_WEB_SECRET"
-_hasher = PasswordHasher()
-_UNKNOWN_HASH = _hasher.hash(secrets.token_urlsafe(16))  # verified against for unknown logins: same work either way
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def secret_key() -> str:
@@ -117,14 +103,14 @@ def log_in(session: Session, login: str, password: str, now: datetime) -> tuple[
     """The login if the password is right and the login is not paused, else None and why (the caller commits)."""
     found = user_named(session, login.strip())
     if found is None:
-        _verify(_UNKNOWN_HASH, password)
+        password_matches(None, password)
         return None, "登录名或密码错误"
     user = found[0]
     until = paused_until(user)
     if until is not None and now < until:
         seconds = math.ceil((until - now).total_seconds())
         return None, f"连续登录失败次数过多，请{seconds}秒后再试"
-    if not _verify(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         record_failure(session, user, now)
         return None, "登录名或密码错误"
     record_success(session, user)

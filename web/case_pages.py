@@ -16,8 +16,9 @@ from models.chains.village_exit.standards import village_exit_policy
 from models.core.case import Status
 from models.core.errors import NotFound, TransitionRefused, TuopinError
 from models.door.cases import load_rows
-from models.door.chain import chain_named
+from models.door.chain import Input, chain_named
 from models.door.engine import MOVE_NAMES, Move, transition
+from models.door.inputs import recorder_problem
 from models.door.objections import raise_objection, resolve_objection
 from models.door.posting import may_post, post_with_photo
 from models.door.windows import posted_cases
@@ -52,16 +53,20 @@ def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, 
     found = _case(session, viewer, case_id, request)
     if found is None:
         return missing(request, viewer, "案件不存在")
-    may_decide = found.status == Status.ACTIVE and found.stage_role == viewer.actor.role
+    active = found.status == Status.ACTIVE
+    may_decide = active and found.stage_role == viewer.actor.role
     stage = chain_named(found.chain).stage(found.stage)
-    may_check = may_decide and bool(found.household) and stage.assessed
-    may_record = may_decide and found.chain == "KEY_VILLAGE" and stage.assessed  # a village's figures
+
+    def enters(kind: Input) -> bool:
+        """The stage takes this input and the viewer records it (the form the page shows for it)."""
+        return active and recorder_problem(viewer.actor, stage, kind) is None
+
     indicators = village_exit_policy(found.village_code, found.year).indicators \
-        if may_decide and found.chain == "VILLAGE_EXIT" and stage.assessed else ()  # a village's acceptance
+        if enters(Input.VILLAGE_ACCEPTANCE) else ()
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
                   may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
-                  may_check=may_check, guarantees=GUARANTEES, may_record=may_record, sampled=stage.sampled,
-                  indicators=indicators,
+                  may_check=enters(Input.HOME_CHECK) and bool(found.household), guarantees=GUARANTEES,
+                  may_record=enters(Input.VILLAGE_FIGURES), sampled=enters(Input.SAMPLE), indicators=indicators,
                   moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from models.chains.key_village.figures import Figures, record_figures
 from models.chains.key_village.spot_checks import draw_county_sample
-from models.chains.key_village.stages import CODE
 from models.core.regions import Level, prefix
+from models.door.chain import Input, chain_named
 from models.reads.case_view import CaseView
 from web.auth import Viewer
 from web.case_pages import act
@@ -58,8 +58,9 @@ def figures(request: Request, session: DB, case_id: str, households: Annotated[s
 @router.post("/cases/{case_id}/draw")
 def draw(request: Request, session: DB, case_id: str, csrf: Annotated[str, Form()] = "") -> Response:
     def work(viewer: Viewer, found: CaseView) -> str | None:
-        if found.chain != CODE:
-            return "只有重点帮扶村确认的抽查环节抽取样本"
+        stage = chain_named(found.chain).stage(found.stage)
+        if not (stage.takes(Input.SAMPLE) and stage.takes(Input.VILLAGE_FIGURES)):  # a county's sample of villages
+            return f"“{stage.name}”环节不按县抽取核查村样本"
         county = prefix(found.village_code, Level.COUNTY).ljust(12, "0")
         sample = draw_county_sample(session=session, stage=found.stage, county_code=county, year=found.year,
                                     now=now(request), actor=viewer.actor)

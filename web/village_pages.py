@@ -12,7 +12,7 @@ from sqlmodel import Session
 from models.core.case import Status
 from models.core.errors import NotFound, TuopinError
 from models.core.regions import Level, Region
-from models.door.chain import Chain, chain_named
+from models.door.chain import Chain, all_chains, chain_named
 from models.door.engine import MOVE_NAMES, Move, transition
 from models.evidence.policy import EvidencePolicy
 from models.evidence.uploads import store_evidence
@@ -34,8 +34,9 @@ def _village(session: Session, viewer: Viewer, code: str) -> Region | None:
 
 
 def _chain(name: str) -> Chain | None:
+    """The chain named; none named: the first in DOMAIN's order."""
     try:
-        return chain_named(name or "HOUSEHOLD_EXIT")
+        return chain_named(name) if name else all_chains()[0]
     except NotFound:
         return None
 

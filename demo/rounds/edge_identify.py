@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from demo.papers import Decision, decide
-from models.chains.edge_identify.documents.review_minutes import render_edge_review_minutes
 from models.chains.edge_identify.stages import CODE
 from models.chains.edge_identify.standards import eligibility
 from models.core.actors import SYSTEM_NAME, Role, actor_named
@@ -37,20 +36,9 @@ from models.door.objections import raise_objection, resolve_objection
 from models.door.windows import close_due_windows
 from synthetic.area import Area, build_area
 from synthetic.clerks import Clerks
-from synthetic.households import NewHousehold, add_households
+from synthetic.edge_identify import Applicant, add_applicants
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """An applicant household: its village (by index), resident members, yearly net income and status flags."""
-
-    village: int
-    members: int
-    net_income: Decimal
-    minimum_allowance: bool = False
-    objected: bool = False
 
 
 APPLICANTS = (
@@ -88,14 +76,6 @@ class EdgeDemoSummary:
         self.events.append(f"{cn_date(now)} {text}")
 
 
-def add_applicants(session: Session, villages: Sequence[str], year: int, rng: random.Random,
-                   applicants: Sequence[Applicant] = APPLICANTS) -> list[int]:
-    """Non-registered households with the applicants' members, incomes and flags; their ids in the given order."""
-    households = [NewHousehold(villages[a.village], a.members, a.net_income, {"minimum_allowance": a.minimum_allowance})
-                  for a in applicants]
-    return add_households(session, households, year, rng, number_prefix="E", groups=3)
-
-
 def _decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime,
             summary: EdgeDemoSummary) -> Decision:
     """The stage's person approves each case; a case the door refuses is not listed, with the door's reason. Then the
@@ -130,7 +110,7 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     villages = area.villages[area.townships[0]][:3]
     scope = prefix(area.townships[0], Level.TOWNSHIP)
     system = actor_named(session, SYSTEM_NAME)
-    household_ids = add_applicants(session, villages, year, random.Random(seed))
+    household_ids = add_applicants(session, villages, year, random.Random(seed), APPLICANTS)
     ids = open_cases(session=session, chain=CODE, year=year, household_ids=household_ids, now=start, actor=system)
     session.commit()
     applicant_of = dict(zip(ids, APPLICANTS, strict=True))
@@ -140,12 +120,9 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
     summary.say(now, f"{len(ids)}户农户向所在村委会提出贫困边缘户申请，村委会受理，出具{applications.said()}"
                      "（每村一份，每户一页）")
     now += timedelta(days=3)
-    _decide(clerks, "EDGE_REVIEW", clerks.cases("EDGE_REVIEW"), now, summary)
-    for village in villages:
-        summary.documents.append(render_edge_review_minutes(session, chain=CODE, year=year, village_code=village,
-                                                            now=now).path)
-    session.commit()
-    summary.say(now, f"各村召开村民代表大会民主评议，列入拟定名单{len(clerks.cases('EDGE_HOME_VISIT'))}户（会议记录）")
+    minutes = _decide(clerks, "EDGE_REVIEW", clerks.cases("EDGE_REVIEW"), now, summary).papers["edge_review_minutes"]
+    summary.say(now, f"各村召开村民代表大会民主评议，列入拟定名单{len(clerks.cases('EDGE_HOME_VISIT'))}户"
+                     f"（会议记录{minutes}份）")
     now += timedelta(days=4)
     forms = _decide(clerks, "EDGE_HOME_VISIT", clerks.cases("EDGE_HOME_VISIT"), now, summary).papers
     summary.say(now, f"乡镇干部、村委会和驻村工作队入户核实，填写入户核实登记表{forms['registration_form']}份"
@@ -216,7 +193,6 @@ def _summarize(session: Session, summary: EdgeDemoSummary, ids: Sequence[int], y
         summary.households.append(EdgeOutcome(case_id, case.village_code, heads[case.household_id],
                                               verdicts[case.household_id].per_capita, case.status.value, case.stage,
                                               reason))
-    summary.documents = sorted(set(summary.documents) | set(session.execute(
-        select(col(Document.path)).where(col(Document.chain) == CODE)).scalars()))
+    summary.documents = sorted(session.execute(select(col(Document.path)).where(col(Document.chain) == CODE)).scalars())
     summary.finished_at = now
     return summary

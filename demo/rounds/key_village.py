@@ -18,9 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from demo.papers import decide
-from models.chains.key_village.documents.county_summary import render_key_village_county_summary
-from models.chains.key_village.documents.township_list import render_key_village_township_list
+from demo.papers import decide, write_papers
 from models.chains.key_village.figures import (
     Figures,
     key_village_policy,
@@ -36,7 +34,7 @@ from models.core.case import Case
 from models.core.document import Document
 from models.core.regions import Level, Region, prefix
 from models.door import machine
-from models.door.cases import load_rows, open_village_cases
+from models.door.cases import load_rows, open_cases
 from models.door.engine import Move
 from models.door.sampling import SampleCase
 from models.door.windows import close_due_windows
@@ -132,7 +130,7 @@ def run_key_village_demo(*, session: Session, area: Area | None = None, year: in
     add_actor(session, name="省扶贫办 罗文斌", role=Role.PROVINCE_POVERTY_OFFICE, region_code=PROVINCE[0])
     system = actor_named(session, SYSTEM_NAME)
     villages = [v for township in area.townships[:2] for v in area.villages[township][:3]]
-    ids = open_village_cases(session=session, chain=CODE, year=year, village_codes=villages, now=start, actor=system)
+    ids = open_cases(session=session, chain=CODE, year=year, village_codes=villages, now=start, actor=system)
     session.commit()
     village_of = dict(zip(ids, villages, strict=True))
     township_values = dict(zip(ids, FIGURES, strict=True))
@@ -144,14 +142,12 @@ def run_key_village_demo(*, session: Session, area: Area | None = None, year: in
     now += timedelta(days=3)
     _record(clerks, "KEY_TOWNSHIP_VERIFY", Role.TOWNSHIP_GOVERNMENT, township_values, village_of, TOWNSHIP_SOURCE, now)
     for township in area.townships[:2]:
-        summary.documents.append(render_key_village_township_list(session, township_code=township, year=year,
-                                                                  now=now).path)
         standard = key_village_policy(township, year)
         inputs = rank_inputs(session, [c for c, v in village_of.items() if v.startswith(township[:9])],
                              "KEY_TOWNSHIP_VERIFY")
         ranked = rank_villages([i for i in inputs if not shortfalls(i.collective_income, standard)])
         summary.township_ranking[township] = [r.item.village_code for r in ranked]
-    session.commit()
+    # Once a township has decided all its villages, the machine writes its ranked list (镇级核实排序表).
     _move(clerks, "KEY_TOWNSHIP_VERIFY", clerks.cases("KEY_TOWNSHIP_VERIFY"), now, reasons)
     now += timedelta(days=5)
 
@@ -160,9 +156,8 @@ def run_key_village_demo(*, session: Session, area: Area | None = None, year: in
     for attempt in range(2):
         _record(clerks, "KEY_COUNTY_CHECK", Role.COUNTY_RECHECK_TEAM, county_values, village_of, COUNTY_SOURCE, now)
         _move(clerks, "KEY_COUNTY_CHECK", clerks.cases("KEY_COUNTY_CHECK"), now, reasons)
-        summary.documents.append(render_key_village_county_summary(session, county_code=area.county_code, year=year,
-                                                                   now=now).path)
-        session.commit()
+        # Every village checked: the machine writes the county's summary table for the government to confirm.
+        write_papers(clerks, "KEY_COUNTY_CONFIRM", now)
         _move(clerks, "KEY_COUNTY_CONFIRM", clerks.cases("KEY_COUNTY_CONFIRM"), now, reasons)
         now += timedelta(days=5)
         at_city = clerks.cases("KEY_CITY_CHECK")
@@ -209,7 +204,6 @@ def _summarize(session: Session, summary: KeyVillageDemoSummary, village_of: dic
         assert case is not None
         summary.villages.append(KeyVillageOutcome(village, case_id, case.status.value, case.stage,
                                                   reasons.get(case_id, "")))
-    summary.documents = sorted(set(summary.documents) | set(session.execute(
-        select(col(Document.path)).where(col(Document.chain) == CODE)).scalars()))
+    summary.documents = sorted(session.execute(select(col(Document.path)).where(col(Document.chain) == CODE)).scalars())
     summary.finished_at = now
     return summary

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from demo.papers import write_papers
 from models.chains.monitoring.assist import (
     assign_departments,
     assignments_of,
@@ -22,12 +23,10 @@ from models.chains.monitoring.assist import (
     request_closeout,
     verify_closeout,
 )
-from models.chains.monitoring.campaign import campaign_phases, create_campaign, hold_round, monitoring_policy
-from models.chains.monitoring.documents.assignment_notice import render_assignment_notice
-from models.chains.monitoring.documents.closeout_form import render_closeout_form, timeliness
-from models.chains.monitoring.documents.round_summary import render_round_summary
+from models.chains.monitoring.campaign import campaign_phases, create_campaign, hold_round
+from models.chains.monitoring.documents.closeout_form import timeliness
 from models.chains.monitoring.stages import CODE
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
+from models.core.actors import SYSTEM_NAME, Role, actor_named
 from models.core.case import Case
 from models.core.clock import local_date, parse
 from models.core.document import Document
@@ -37,8 +36,9 @@ from models.core.regions import Level, prefix
 from models.door.engine import Move, transition
 from models.door.overdue import flag_overdue
 from models.home_checks.standards import GUARANTEES
-from synthetic.area import Area, People, build_area
+from synthetic.area import Area, build_area
 from synthetic.clerks import Clerks
+from synthetic.monitoring import add_departments
 
 YEAR = 2026
 MEASURES = {
@@ -94,22 +94,6 @@ class MonitoringDemoSummary:
     finished_at: datetime = field(default_factory=lambda: parse("2026-10-23 17:00"))
 
 
-def add_departments(session: Session, county: str, year: int, rng: random.Random) -> dict[str, Actor]:
-    """One liaison (a person in the industry department role) per department of the policy, by guarantee."""
-    departments = monitoring_policy(county, year).departments
-    people = People(rng)
-    people.names.update(session.execute(select(col(Actor.name))).scalars())
-    liaisons: dict[str, Actor] = {}
-    by_department: dict[str, Actor] = {}
-    for key in GUARANTEES:
-        name = departments[key]
-        if name not in by_department:
-            by_department[name] = add_actor(session, name=people.name(unique=True), role=Role.INDUSTRY_DEPARTMENT,
-                                             region_code=county)
-        liaisons[key] = by_department[name]
-    return liaisons
-
-
 def _observations(session: Session, village: str, missing: dict[int, str]) -> dict[int, dict[str, bool]]:
     households = session.execute(select(col(Household.id)).where(col(Household.village_code) == village)
                                  .order_by(col(Household.number))).scalars().all()
@@ -154,8 +138,8 @@ def run_monitoring_demo(*, session: Session, area: Area | None = None, year: int
                                 observations=_observations(session, village, missing.get(village, {})))
             summary.rounds += 1
             summary.warnings += held.warnings
-            render_round_summary(session, round_id=held.round.id or 0, now=parse(when))
         session.commit()
+        write_papers(clerks, "MON_FLAG", parse(when))  # each round's summary, once it is held
     case_of = dict(session.execute(select(col(Case.household_id), col(Case.id)).where(
         col(Case.chain) == CODE, col(Case.year) == year)).tuples().all())
     case_a, case_b, case_c = case_of[a], case_of[b], case_of[c]
@@ -175,10 +159,7 @@ def run_monitoring_demo(*, session: Session, area: Area | None = None, year: int
     session.commit()
     transition(session=session, chain=CODE, stage="MON_CONFIRM", case_ids=[case_c], move=Move.APPROVE,
                actor=government, now=confirm)
-    for items in assignments_of(session, [case_a, case_b, case_c]).values():
-        for assignment in items:
-            render_assignment_notice(session, assignment_id=assignment.id or 0, now=confirm)
-    session.commit()
+    write_papers(clerks, "MON_CONFIRM", confirm)  # a notice to each department of each item handed to it
 
     def department_closes(case_id: int, key: str, when: str) -> None:
         request_closeout(session=session, case_id=case_id, actor=liaisons[key], measures=MEASURES[key],
@@ -198,8 +179,8 @@ def run_monitoring_demo(*, session: Session, area: Area | None = None, year: int
             transition(session=session, chain=CODE, stage="MON_CLOSEOUT", case_ids=[case_id], move=Move.RETURN,
                        actor=government, now=parse(when), reason=reason)
             summary.returned.append((case_id, reason))
-        render_closeout_form(session, case_id=case_id, now=parse(when))
         session.commit()
+        write_papers(clerks, "MON_CLOSEOUT", parse(when))  # the close-out form of the township's decision
 
     department_closes(case_c, "water", f"{year}-10-14 10:00")
     try:

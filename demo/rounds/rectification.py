@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from models.chains.rectification.documents.ledger import render_rectification_ledger
+from demo.papers import write_papers
 from models.chains.rectification.findings import CODE, FindingInput, record_findings, report_fix
 from models.chains.rectification.report import UnitLine, unit_report
 from models.core.actors import Actor, Role
 from models.core.case import Case
 from models.core.clock import parse
+from models.core.document import Document
 from models.core.errors import InvalidInput, TransitionRefused
 from models.core.regions import Level, prefix
 from models.door.engine import Move, transition
@@ -107,9 +108,10 @@ def run_rectification_demo(*, session: Session, area: Area | None = None, year: 
         "会议记录及签到表、走访照片、名片发放登记表")
     now = parse(AS_OF)
     summary.units = unit_report(session, scope_prefix=scope, year=year, now=now)
-    summary.documents.append(render_rectification_ledger(session, county_code=area.county_code, year=year,
-                                                         now=now).path)
-    session.commit()
+    # The machine's run of the first of December writes the ledger owed since the close-out, as of that day.
+    write_papers(clerks, "RECT_CLOSE", now)
+    summary.documents = sorted(session.execute(select(col(Document.path)).where(col(Document.chain) == CODE))
+                               .scalars())
     session.expire_all()
     for case_id in ids:
         case = session.get(Case, case_id)

@@ -18,14 +18,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from demo.papers import Decision, decide
+from demo.papers import Decision, decide, write_papers
 from models.chains.relative_identify.city_check import draw_city_samples, record_city_check
-from models.chains.relative_identify.documents.city_check_form import render_city_check_form
-from models.chains.relative_identify.documents.record_card import render_record_card
 from models.chains.relative_identify.record import RelativeRecordBase, write_record
 from models.chains.relative_identify.stages import CODE
 from models.chains.relative_identify.standards import ranked_cases, standings
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
+from models.core.actors import SYSTEM_NAME, actor_named
 from models.core.case import Case, Outcome, StageRecord
 from models.core.clock import cn_date
 from models.core.document import Document
@@ -37,25 +35,11 @@ from models.door.cases import open_cases
 from models.door.engine import Move, transition
 from models.door.sampling import SampleCase
 from models.door.windows import close_due_windows
-from synthetic.area import CITY, Area, build_area
+from synthetic.area import Area, build_area
 from synthetic.clerks import Clerks
-from synthetic.households import NewHousehold, add_households
+from synthetic.relative_identify import Applicant, add_applicants, city_team
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-CITY_TEAM = "市扶贫办 周国华"
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """An applicant household: its village (by index), resident members, yearly net income, house and members."""
-
-    village: int
-    members: int
-    net_income: Decimal
-    house_type: str = "砖混房"
-    disabled_member: bool = False
-    ill_member: bool = False
-    hidden_income: Decimal = Decimal(0)  # found by the city's check
 
 
 APPLICANTS = (
@@ -94,23 +78,6 @@ class RelativeDemoSummary:
         self.events.append(f"{cn_date(now)} {text}")
 
 
-def add_applicants(session: Session, villages: Sequence[str], year: int, rng: random.Random,
-                   applicants: Sequence[Applicant] = APPLICANTS) -> list[int]:
-    """Non-registered households with the applicants' members, incomes, houses and flags; their ids in order."""
-    households = [NewHousehold(villages[a.village], a.members, a.net_income,
-                               {"house_type": a.house_type, "disabled_member": a.disabled_member,
-                                "ill_member": a.ill_member})
-                  for a in applicants]
-    return add_households(session, households, year, rng, number_prefix="R", groups=2)
-
-
-def city_team(session: Session) -> Actor:
-    """The city's check team (地级市扶贫办会同统计等部门), added once."""
-    found = session.scalars(select(Actor).where(col(Actor.role) == Role.CITY_CHECK_TEAM,
-                                                col(Actor.region_code) == CITY[0])).first()
-    return found or add_actor(session, name=CITY_TEAM, role=Role.CITY_CHECK_TEAM, region_code=CITY[0])
-
-
 def _decide(clerks: Clerks, stage: str, now: datetime, summary: RelativeDemoSummary) -> Decision:
     """The stage's person approves each case there; a case the door refuses is not listed, with the door's reason.
     Then the machine writes the stage's papers (the applications, the township's registration forms)."""
@@ -142,7 +109,7 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
     villages = area.villages[area.townships[0]][:2]
     scope = prefix(area.townships[0], Level.TOWNSHIP)
     system, team = actor_named(session, SYSTEM_NAME), city_team(session)
-    household_ids = add_applicants(session, villages, year, random.Random(seed))
+    household_ids = add_applicants(session, villages, year, random.Random(seed), APPLICANTS)
     ids = open_cases(session=session, chain=CODE, year=year, household_ids=household_ids, now=start, actor=system)
     session.commit()
     applicant_of = dict(zip(ids, APPLICANTS, strict=True))
@@ -192,12 +159,8 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
         income.wages += applicant_of[case_id].hidden_income
         session.add(income)
         session.commit()
-    _decide(clerks, "REL_CITY_CHECK", now, summary)
-    for sample in samples:
-        assert sample.id is not None
-        summary.documents.append(render_city_check_form(session, sample_id=sample.id, now=now).path)
-    session.commit()
-    summary.say(now, f"市级核查表{len(samples)}份；未抽中和核查通过的农户转驻村工作组进村核实")
+    forms = _decide(clerks, "REL_CITY_CHECK", now, summary).papers["relative_city_check_form"]
+    summary.say(now, f"市级核查表{forms}份；未抽中和核查通过的农户转驻村工作组进村核实")
     now += timedelta(days=1)
     if forms := _decide(clerks, "REL_TOWNSHIP_CHECK", now, summary).papers["registration_form"]:
         summary.say(now, f"退回的农户经镇重新核查，另填入户核实登记表{forms}份")
@@ -245,10 +208,9 @@ def _record(session: Session, clerks: Clerks, applicant_of: dict[int, Applicant]
             has_labour=labour, funds=Decimal("5000") if labour else Decimal("2000"),
             projects="油茶种植10亩" if labour else ""))
     session.commit()
+    write_papers(clerks, "REL_RECORD", now)  # each card as filled in
     transition(session=session, chain=CODE, stage="REL_RECORD", case_ids=case_ids, move=Move.APPROVE, actor=actors,
                now=now)
-    for case_id in case_ids:
-        summary.documents.append(render_record_card(session, case_id=case_id, now=now).path)
     session.commit()
     summary.say(now, f"{len(case_ids)}户建档立卡，按有劳动能力和无劳动能力分类登记")
 
@@ -273,7 +235,6 @@ def _summarize(session: Session, summary: RelativeDemoSummary, ids: Sequence[int
         listed = [c for c in cases.values() if c.village_code == village and c.status.value == "EXITED"]
         head_of = {c.id: heads[c.household_id] for c in listed if c.id is not None and c.household_id is not None}
         summary.lists[village] = [head_of[case_id] for case_id, _ in ranked_cases(session, list(head_of))]
-    summary.documents = sorted(set(summary.documents) | set(session.execute(
-        select(col(Document.path)).where(col(Document.chain) == CODE)).scalars()))
+    summary.documents = sorted(session.execute(select(col(Document.path)).where(col(Document.chain) == CODE)).scalars())
     summary.finished_at = now
     return summary

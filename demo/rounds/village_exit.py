@@ -10,39 +10,28 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from demo.papers import decide
+from demo.papers import decide, write_papers
 from models.chains.village_exit.county_check import Finding, draw_village_check, record_findings, record_survey
-from models.chains.village_exit.documents.approval_form import render_village_approval_form
-from models.chains.village_exit.documents.three_rates_summary import render_three_rates_summary
 from models.chains.village_exit.stages import CODE
-from models.chains.village_exit.standards import Score, VillageFacts, record_assessment, village_exit_policy
+from models.chains.village_exit.standards import record_assessment
 from models.core.actors import SYSTEM_NAME, Role, actor_named
 from models.core.case import Case
-from models.core.household import Household, Member
+from models.core.household import Household
 from models.core.regions import Level, prefix
 from models.door import machine
-from models.door.cases import open_cases, open_village_cases
+from models.door.cases import open_cases
 from models.door.windows import close_due_windows
-from synthetic.area import Area, People, build_area
+from synthetic.area import Area, build_area
 from synthetic.clerks import Clerks
+from synthetic.village_exit import Scenario, add_non_poor_households, facts_for
 
 START = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A village's figures: people, poor people, collective income, and points lost on the scored indicators."""
-
-    registered_population: int
-    poor_people: int
-    collective_income: Decimal
-    points_lost: int
 
 
 SCENARIOS = (
@@ -68,43 +57,10 @@ class VillageDemoSummary:
     finished_at: datetime = START
 
 
-def facts_for(scenario: Scenario, region_code: str, year: int) -> VillageFacts:
-    """The acceptance entries of a scenario: points taken off the last indicators first, evidence for each."""
-    scores: dict[str, Score] = {}
-    lost = scenario.points_lost
-    for indicator in reversed(village_exit_policy(region_code, year).indicators):
-        take = min(lost, indicator.points)
-        lost -= take
-        evidence = f"{indicator.name.split('（')[0]}：县行业主管部门认定数据及现场照片"
-        scores[indicator.code] = Score(Decimal(indicator.points - take), evidence)
-    return VillageFacts(scenario.registered_population, scenario.poor_people, "县扶贫办建档立卡数据、县统计局人口数据",
-                        scenario.collective_income, "村集体经济收支账目（乡镇经管站审核）", scores)
-
-
-def add_non_poor_households(session: Session, village: str, count: int, rng: random.Random) -> list[int]:
-    """Non-poor households (two-person, in two village groups) for the missed-identification sample."""
-    if count <= 0:
-        return []
-    people = People(rng)
-    people.ids.update(session.execute(select(col(Member.resident_id))).scalars())
-    rows = [{"number": f"{village}F{i + 1:03d}", "village_code": village, "group_name": f"{i % 2 + 1}组",
-             "head_name": people.name(), "phone": "", "registered_poor": False} for i in range(count)]
-    session.execute(insert(Household.__table__), rows)  # type: ignore[attr-defined]
-    ids = list(session.execute(select(col(Household.id)).where(
-        col(Household.number).in_([r["number"] for r in rows])).order_by(col(Household.id))).scalars())
-    couples = (("户主", "男"), ("配偶", "女"))
-    session.execute(insert(Member.__table__), [  # type: ignore[attr-defined]
-        {"household_id": hid, "name": row["head_name"] if relation == "户主" else people.name(), "relation": relation,
-         "sex": sex, "phone": "", "resident": True,
-         "resident_id": people.resident_id(date(1970 + i % 20, 3, 1), sex == "女")}
-        for i, (hid, row) in enumerate(zip(ids, rows, strict=True)) for relation, sex in couples
-    ])
-    return ids
-
-
 def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, summary: VillageDemoSummary) -> None:
     """The stage's person approves each case; a case the door refuses is rejected with the door's reason. Then the
-    machine writes the stage's papers (applications, minutes, the 请示), as the chain's flow does."""
+    machine writes the stage's papers (applications, minutes, the 请示, the 三率一度 summary), as the chain's flow
+    does."""
     for case_id, reason in decide(clerks, stage, case_ids, now).refused.items():
         summary.villages.append(VillageOutcome("", case_id, "REJECTED", stage, reason))
 
@@ -136,7 +92,7 @@ def run_village_demo(*, session: Session, area: Area | None = None, year: int = 
     exiting = list(session.execute(select(col(Household.id)).where(
         col(Household.village_code).in_(villages), col(Household.registered_poor).is_(True))).scalars())
     open_cases(session=session, chain="HOUSEHOLD_EXIT", year=year, household_ids=exiting, now=start, actor=system)
-    ids = open_village_cases(session=session, chain=CODE, year=year, village_codes=villages, now=start, actor=system)
+    ids = open_cases(session=session, chain=CODE, year=year, village_codes=villages, now=start, actor=system)
     session.commit()
     scenario = dict(zip(ids, SCENARIOS, strict=True))
     village_of = dict(zip(ids, villages, strict=True))
@@ -154,7 +110,6 @@ def run_village_demo(*, session: Session, area: Area | None = None, year: int = 
             _move(clerks, "VILLAGE_REQUEST", active("VILLAGE_REQUEST"), now, summary)
             now += timedelta(days=2)
         role = Role.TOWNSHIP_CHECK_TEAM if stage == "VILLAGE_ACCEPTANCE" else Role.COUNTY_RECHECK_TEAM
-        checks = []
         for case_id in active(stage):
             actor = clerks.actor(role, village_of[case_id])
             record_assessment(session=session, case_id=case_id, stage=stage, actor=actor, now=now,
@@ -167,15 +122,9 @@ def run_village_demo(*, session: Session, area: Area | None = None, year: int = 
                                 findings={h: Finding(False) for h in drawn})
                 record_survey(session=session, check_id=check.id or 0, respondents=50, satisfied=48, actor=actor,
                               now=now)
-                checks.append(check.id or 0)
-            doc = render_village_approval_form(session, case_id=case_id, stage=stage, now=now)
-            summary.documents.append(doc.path)
-        if checks:
-            doc = render_three_rates_summary(session, county_code=area.county_code, year=year, check_ids=checks,
-                                             now=now)
-            summary.documents.append(doc.path)
         session.commit()
-        _move(clerks, stage, active(stage), now, summary)
+        write_papers(clerks, stage, now)  # the approval forms of the acceptances just entered
+        _move(clerks, stage, active(stage), now, summary)  # and, once the county has decided, the 三率一度 summary
         now += timedelta(days=2)
     _move(clerks, "VILLAGE_APPROVAL", active("VILLAGE_APPROVAL"), now, summary)
     now = _publicity(session, "VILLAGE_APPROVAL", scope, year, now)
@@ -201,7 +150,6 @@ def _summarize(session: Session, summary: VillageDemoSummary, village_of: dict[i
                                                reasons.get(case_id, "")))
     from models.core.document import Document
 
-    summary.documents = sorted(set(summary.documents) | set(session.execute(
-        select(col(Document.path)).where(col(Document.chain) == CODE)).scalars()))
+    summary.documents = sorted(session.execute(select(col(Document.path)).where(col(Document.chain) == CODE)).scalars())
     summary.finished_at = now
     return summary

@@ -62,6 +62,23 @@ def fetch_in(session: Session, sql: str, ids: Sequence[int | None], tables: dict
     return rows
 
 
+def execute_in(session: Session, sql: str, ids: Sequence[int | None], tables: dict[str, Table],
+               params: tuple[object, ...] = ()) -> int:
+    """Run a write `sql` (an UPDATE) for many ids, placeholders as in `fetch_in`, in chunks of ids; rows affected.
+    `params` must already be driver values (`db_value`)."""
+    cursor, dialect, mark = _driver(session)
+    names = {name: dialect.identifier_preparer.format_table(table) for name, table in tables.items()}
+    affected = 0
+    try:
+        for start in range(0, len(ids), CHUNK):
+            chunk = tuple(ids[start:start + CHUNK])
+            cursor.execute(sql.replace("?", mark).format(ids=", ".join([mark] * len(chunk)), **names), params + chunk)
+            affected += cursor.rowcount
+    finally:
+        cursor.close()
+    return affected
+
+
 def from_db(session: Session, column: Column[Any]) -> Any:
     """A function turning this column's raw driver value into its Python value (identity if none needed)."""
     dialect = session.get_bind().dialect

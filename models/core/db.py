@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 import models.core.tables  # noqa: F401  (every table registered on the metadata)
 from models.core.settings import PROJECT_ROOT, get_settings
@@ -55,10 +55,6 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
-def get_engine() -> Engine:
-    return engine_for(get_settings().database_url)
-
-
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session on the configured database (or `url`); the caller commits."""
@@ -83,8 +79,3 @@ def upgrade(url: str | None = None) -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "heads")
-
-
-def create_all(url: str) -> None:
-    """The schema straight from the models (tests compare it with the migrations)."""
-    SQLModel.metadata.create_all(engine_for(url))

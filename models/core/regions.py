@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel, col
 
-from models.core.errors import InvalidInput, NotFound
+from models.core.errors import NotFound
 
 
 class Level(StrEnum):
@@ -49,18 +49,6 @@ class RegionBase(SQLModel):
 
 class Region(RegionBase, table=True):
     pass
-
-
-def check_code(code: str, level: Level) -> str:
-    """A 12-digit code valid for its level (digits past the level's prefix are zero)."""
-    digits = PREFIX_DIGITS[level]
-    if len(code) != 12 or not code.isdigit():
-        raise InvalidInput(f"区划{code}", "区划代码", code, "应为12位数字的统计用区划代码")
-    if level is not Level.VILLAGE and code[digits:] != "0" * (12 - digits):
-        raise InvalidInput(f"区划{code}", "区划代码", code, f"{LEVEL_NAMES[level]}代码第{digits + 1}位起应为0")
-    if code[digits - (3 if digits > 6 else 2) : digits].strip("0") == "":
-        raise InvalidInput(f"区划{code}", "区划代码", code, f"{LEVEL_NAMES[level]}代码本级位不能全为0")
-    return code
 
 
 def prefix(code: str, level: Level) -> str:

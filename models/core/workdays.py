@@ -26,7 +26,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from models.core.clock import last_day, local_date, start_of_local_day
+from models.core.clock import local_date, start_of_local_day
 from models.core.errors import InvalidInput
 from models.core.settings import get_settings
 
@@ -166,11 +166,6 @@ def _cal(calendar: WorkCalendar | None) -> WorkCalendar:
     return calendar if calendar is not None else default_calendar()
 
 
-def calendar_known(year: int, calendar: WorkCalendar | None = None) -> bool:
-    """Whether `year`'s working days are known; if not, they are reckoned on weekends and marked provisional."""
-    return _cal(calendar).known(year)
-
-
 def is_workday(day: date, calendar: WorkCalendar | None = None) -> bool:
     """Whether `day` is a working day (make-up weekend days included); on weekends alone where not known."""
     return _cal(calendar).is_workday(day)
@@ -201,13 +196,6 @@ def workday_deadline(opened_at: datetime, n: int, calendar: WorkCalendar | None 
     """Due moment of a time limit of `n` working days: 24:00 office time of the n-th working day after opening."""
     reached = add_workdays(local_date(opened_at), n, calendar)
     return WorkdayDeadline(start_of_local_day(reached.day + ONE_DAY), reached.day, reached.provisional)
-
-
-def workdays_left(due: datetime, now: datetime, calendar: WorkCalendar | None = None) -> WorkdayCount:
-    """Working days still open before `due` (ending at 24:00 of its last day), today included if it is one."""
-    if now >= due:
-        return WorkdayCount(0, False)
-    return workdays_between(local_date(now) - ONE_DAY, last_day(due), calendar)
 
 
 def _days(first: date, last: date) -> Iterable[date]:

@@ -9,12 +9,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models.chains.household_exit.documents.township_request import request_suffix
 from models.core.clock import local_date
 from models.core.document import Document
-from models.documents.common import Person, listed_households, parent, region, title_lines
-from models.documents.decided import Decided, by_village_and_day
+from models.documents.common import Person, cases_suffix, listed_households, parent, region, title_lines
+from models.documents.decided import DayBatch, Decided, by_village_and_day
 from models.documents.minutes import subjects
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.chain import chain_named
 
@@ -39,12 +39,6 @@ class ApplicationContext:
     year: int
     taken_on: date
     applicants: tuple[Applicant, ...]
-
-
-def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
-                                                                                        list[Decided]]:
-    """The stage's recorded applications still without their paper, by village and day."""
-    return by_village_and_day(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND)
 
 
 def build_application_context(session: Session, *, chain: str, year: int, village_code: str,
@@ -72,5 +66,18 @@ def render_application(session: Session, *, chain: str, year: int, stage: str, v
     case_ids = [d.case_id for d in decisions]
     return store(
         session, kind=KIND, chain=chain, year=year, stage=stage, scope_code=village_code, case_ids=case_ids,
-        html=render(f"{KIND}.html.j2", context), public=False, number="", now=now, suffix=request_suffix(case_ids),
+        html=render(f"{KIND}.html.j2", context), public=False, number="", now=now, suffix=cases_suffix(case_ids),
     )
+
+
+def _ready(session: Session, run: Run) -> list[DayBatch]:
+    """The stage's recorded applications still without their paper, by village and day."""
+    return by_village_and_day(session, run, KIND)
+
+
+def _render(session: Session, run: Run, batch: DayBatch, now: datetime) -> Document:
+    return render_application(session, chain=run.chain, year=run.year, stage=run.stage, village_code=batch.village_code,
+                              decisions=batch.decisions, now=now)
+
+
+register(Paper(KIND, "申请书", Trigger.EACH_DAY, Scope.VILLAGE, _ready, _render))

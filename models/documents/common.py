@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from models.core.publicity import Window, WindowCase
 from models.core.regions import Region
 from models.documents.masking import mask_id, mask_phone
 from models.documents.render import find_document
-from models.door.chain import chain_named
+from models.door.chain import Input, chain_named
 from models.policy.loading import Policy
 
 HEAD = "户主"
@@ -125,7 +126,7 @@ def assessed_before(chain: str, stage: str) -> str:
     the_chain = chain_named(chain)
     earlier = the_chain.stages[: the_chain.number(stage) - 1]
     for candidate in reversed(earlier):
-        if candidate.assessed:
+        if candidate.takes(Input.HOME_CHECK):
             return candidate.code
     raise NotFound(f"流程{chain}在{stage}之前没有入户核查环节")
 
@@ -271,3 +272,8 @@ def title_lines(*words: str, width: float = TITLE_WIDTH) -> tuple[str, ...]:
         if best is not None and best[0][0] <= width:
             break
     return best[1] if best is not None else (text,)
+
+
+def cases_suffix(case_ids: Sequence[int]) -> str:
+    """A short token that names the same set of cases the same way every time (a paper's file name)."""
+    return hashlib.sha256(",".join(str(i) for i in sorted(set(case_ids))).encode()).hexdigest()[:12]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from models.core.clock import local_date
 from models.core.document import Document, DocumentCase
+from models.documents.registry import Run
 from models.door.cases import CASE, RECORD
 
 DOCUMENT = Document.__table__  # type: ignore[attr-defined]
@@ -48,10 +49,19 @@ def decided_without(session: Session, *, chain: str, year: int, scope: str, stag
     return list(latest.values())
 
 
-def by_village_and_day(session: Session, *, chain: str, year: int, scope: str, stage: str,
-                       kind: str) -> dict[tuple[str, date], list[Decided]]:
-    """The decisions owed a `kind` paper, by village and day of decision (office time): one paper each."""
+@dataclass(frozen=True)
+class DayBatch:
+    """One village's decisions of one day (office time) at a stage: one paper's worth."""
+
+    village_code: str
+    day: date
+    decisions: list[Decided]
+
+
+def by_village_and_day(session: Session, run: Run, kind: str) -> list[DayBatch]:
+    """The run's decisions owed a `kind` paper, by village and day of decision: one paper each, in that order."""
     batches: dict[tuple[str, date], list[Decided]] = defaultdict(list)
-    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=stage, kind=kind):
+    for decided in decided_without(session, chain=run.chain, year=run.year, scope=run.scope, stage=run.stage,
+                                   kind=kind):
         batches[(decided.village_code, local_date(decided.decided_at))].append(decided)
-    return dict(batches)
+    return [DayBatch(village, day, decisions) for (village, day), decisions in sorted(batches.items())]

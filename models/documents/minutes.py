@@ -11,13 +11,13 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models.chains.household_exit.documents.township_request import request_suffix
 from models.core.actors import Actor
 from models.core.case import OUTCOME_NAMES, Case, Outcome
 from models.core.clock import local_date
 from models.core.document import Document
-from models.documents.common import listed_households, parent, region, title_lines
-from models.documents.decided import Decided, by_village_and_day
+from models.documents.common import cases_suffix, listed_households, parent, region, title_lines
+from models.documents.decided import DayBatch, Decided, by_village_and_day
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.chain import chain_named
 
@@ -49,12 +49,6 @@ class MinutesContext:
     items: tuple[Item, ...]
     tally: str
     attendance_lines: int
-
-
-def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
-                                                                                        list[Decided]]:
-    """The stage's decisions owed minutes, by village and day of decision (office time)."""
-    return by_village_and_day(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND)
 
 
 def subjects(session: Session, case_ids: list[int]) -> list[tuple[int, str, str, int]]:
@@ -101,5 +95,18 @@ def render_minutes(session: Session, *, chain: str, year: int, stage: str, villa
     return store(
         session, kind=KIND, chain=chain, year=year, stage=stage, scope_code=village_code, case_ids=case_ids,
         html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
-        suffix=f"{stage.lower()}-{request_suffix(case_ids)}",
+        suffix=f"{stage.lower()}-{cases_suffix(case_ids)}",
     )
+
+
+def _ready(session: Session, run: Run) -> list[DayBatch]:
+    """The stage's decisions owed minutes, by village and day of decision (office time)."""
+    return by_village_and_day(session, run, KIND)
+
+
+def _render(session: Session, run: Run, batch: DayBatch, now: datetime) -> Document:
+    return render_minutes(session, chain=run.chain, year=run.year, stage=run.stage, village_code=batch.village_code,
+                          decisions=batch.decisions, now=now)
+
+
+register(Paper(KIND, "会议记录", Trigger.EACH_DAY, Scope.VILLAGE, _ready, _render))

@@ -13,8 +13,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from models.chains.edge_identify.policy import EDGE_EXCLUSION_NAMES
+from models.chains.edge_identify.stages import CODE as EDGE_CODE
 from models.chains.edge_identify.standards import band
 from models.chains.edge_identify.standards import standard_for as edge_standard
+from models.chains.relative_identify.policy import PRIORITY_HOUSES
+from models.chains.relative_identify.stages import CODE as RELATIVE_CODE
 from models.chains.relative_identify.standards import standard_for as relative_standard
 from models.core.actors import Actor
 from models.core.case import OUTCOME_NAMES, Case, Outcome
@@ -22,15 +26,14 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.household import Household, Income
 from models.documents.common import Person, listed_households, parent, region, title_lines
-from models.documents.decided import Decided, by_village_and_day
+from models.documents.decided import DayBatch, Decided, by_village_and_day
 from models.documents.household_sheet import Line, income_lines, side_by_side, yes_no
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store, yuan
 from models.door.chain import chain_named
 from models.home_checks.incomes import incomes_of_year, resident_counts
-from models.policy.loading import EDGE_EXCLUSION_NAMES
 
 KIND = "registration_form"
-PRIORITY_HOUSES = ("泥砖房", "茅草房")  # where the year's policy sets no relative-poor standard
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ def _relative_items(household: Household, year: int) -> list[tuple[str, str]]:
 
 
 READINGS = {
-    "EDGE_IDENTIFY": Reading("贫困边缘户", "排除情形（是否属于）", _edge_standard, _edge_items),
-    "RELATIVE_IDENTIFY": Reading("相对贫困户", "同等条件下优先情形", _relative_standard, _relative_items),
+    EDGE_CODE: Reading("贫困边缘户", "排除情形（是否属于）", _edge_standard, _edge_items),
+    RELATIVE_CODE: Reading("相对贫困户", "同等条件下优先情形", _relative_standard, _relative_items),
 }
 
 
@@ -103,12 +106,6 @@ class RegistrationFormContext:
     standard: str
     verified_on: date
     households: tuple[Registration, ...]
-
-
-def ready_batches(session: Session, chain: str, year: int, scope: str, stage: str) -> dict[tuple[str, date],
-                                                                                        list[Decided]]:
-    """The stage's verifications still without their form, by village and day."""
-    return by_village_and_day(session, chain=chain, year=year, scope=scope, stage=stage, kind=KIND)
 
 
 def _result(decided: Decided, subject: str) -> str:
@@ -171,3 +168,16 @@ def render_registration_form(session: Session, *, chain: str, year: int, stage: 
         case_ids=[d.case_id for d in decisions], html=render(f"{KIND}.html.j2", context), public=False, number="",
         now=now, suffix=_suffix(stage, decisions),
     )
+
+
+def ready(session: Session, run: Run) -> list[DayBatch]:
+    """The stage's verifications still without their form, by village and day."""
+    return by_village_and_day(session, run, KIND)
+
+
+def _render(session: Session, run: Run, batch: DayBatch, now: datetime) -> Document:
+    return render_registration_form(session, chain=run.chain, year=run.year, stage=run.stage,
+                                    village_code=batch.village_code, decisions=batch.decisions, now=now)
+
+
+register(Paper(KIND, "入户核实登记表", Trigger.EACH_DAY, Scope.VILLAGE, ready, _render))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from models.core.clock import cn_date
+from models.core.clock import cn_date, to_db
 from models.core.document import Document, DocumentCase
 from models.core.settings import get_settings
 from models.documents.files import write_atomically
@@ -96,13 +96,18 @@ def store(
 
     Same kind and path with the same sha256: the existing row is returned (the file is rewritten only if
     it went missing). Same path, different text: the file is overwritten and the row's hash, number,
-    public flag and case links are updated. With the document's `context`, letters and notices also get an
+    public flag and case links are updated. Either way the row's `created_at` moves on to `now`: the paper
+    stands for its inputs as of then, which is what the machine compares with newer decisions and entries
+    (models/documents/owed.py). With the document's `context`, letters and notices also get an
     editable DOCX beside the HTML when DOCX copies are on (the setting).
     """
     path = document_path(kind=kind, year=year, scope_code=scope_code, suffix=suffix)
     data = html.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     existing = find_document(session, kind=kind, path=path)
+    if existing is not None and to_db(existing.created_at) < to_db(now):
+        existing.created_at = now
+        session.add(existing)
     if existing is not None and existing.sha256 == digest:
         if not path.exists() or path.read_bytes() != data:
             write_atomically(path, data)

@@ -1,16 +1,19 @@
-"""Reading cases for the door and the machine, and opening new ones in a chain's first stage."""
+"""Reading cases for the door and the machine, and opening new ones (of households or villages) in a chain's first
+stage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from models.core import audit
 from models.core.actors import Actor
-from models.core.bulk import fetch_in, from_db
+from models.core.bulk import CHUNK, fetch_in, from_db
 from models.core.case import Case, StageRecord, Status
 from models.core.clock import deadline, last_day, local_date
 from models.core.errors import InvalidInput
@@ -25,7 +28,8 @@ RECORD = StageRecord.__table__  # type: ignore[attr-defined]
 
 def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
     """Cases with their open stage record, by case id (whatever order the database returns them in)."""
-    opened = from_db(session, RECORD.c.opened_at)
+    # A bulk move opens its cases' records at one moment: convert each stored moment once.
+    opened = cache(from_db(session, RECORD.c.opened_at))
     found = {r[0]: r for r in fetch_in(
         session,
         "SELECT c.id, c.chain, c.year, c.stage, c.status, c.version, c.village_code, c.household_id, r.id,"
@@ -40,7 +44,7 @@ def load_rows(session: Session, case_ids: Iterable[int]) -> dict[int, CaseRow]:
     }
 
 
-def open_case_rows(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[CaseRow]:
+def open_case_ids(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[int]:
     """Active cases at a stage (of one year, or every year) whose village code starts with the scope's prefix."""
     query = select(CASE.c.id).where(
         CASE.c.chain == chain, CASE.c.stage == stage, CASE.c.status == Status.ACTIVE,
@@ -48,8 +52,12 @@ def open_case_rows(session: Session, chain: str, year: int | None, stage: str, s
     )
     if year is not None:
         query = query.where(CASE.c.year == year)
-    ids = session.execute(query.order_by(CASE.c.id)).scalars().all()
-    return list(load_rows(session, ids).values())
+    return list(session.execute(query.order_by(CASE.c.id)).scalars())
+
+
+def open_case_rows(session: Session, chain: str, year: int | None, stage: str, scope_prefix: str) -> list[CaseRow]:
+    """The rows of `open_case_ids`, in id order."""
+    return list(load_rows(session, open_case_ids(session, chain, year, stage, scope_prefix)).values())
 
 
 def hold_scope(session: Session, chain: str, year: int, scope_prefix: str) -> None:
@@ -66,6 +74,21 @@ def hold_scope(session: Session, chain: str, year: int, scope_prefix: str) -> No
         session.execute(update(CASE).where(*where).values(version=CASE.c.version))
     else:
         session.execute(select(CASE.c.id).where(*where).order_by(CASE.c.id).with_for_update())
+
+
+def lock_in_order(session: Session, case_ids: Sequence[int]) -> None:
+    """Lock these cases in id order until the transaction ends.
+
+    Two batches over the same cases then queue, where PostgreSQL, locking each row as an UPDATE reaches it in
+    whatever order its plan scans, could lock them in opposite orders and deadlock. SQLite's one write lock
+    serialises writers already.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        session.execute(select(CASE.c.id).where(CASE.c.id.in_(chunk)).order_by(CASE.c.id).with_for_update())
 
 
 def due_at(policy: Policy, stage: Stage, opened: datetime) -> datetime | None:
@@ -87,7 +110,18 @@ def due_note(policy: Policy, stage_code: str, opened: datetime, due: datetime | 
     return "" if known else PROVISIONAL_NOTE
 
 
-def new_records(rows: Sequence[CaseRow], stage: Stage, now: datetime) -> list[dict[str, object]]:
+class Placed(Protocol):
+    """What a new stage record needs of its case: the case, and the village and year that choose its policy."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def village_code(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+
+
+def new_records(rows: Sequence[Placed], stage: Stage, now: datetime) -> list[dict[str, object]]:
     """Stage records for these cases entering `stage` now, with the deadline of each case's policy."""
     dues = {key: due_at(policy_for(key[0].ljust(12, "0"), key[1]), stage, now)
             for key in {(r.village_code[:2], r.year) for r in rows}}
@@ -95,74 +129,101 @@ def new_records(rows: Sequence[CaseRow], stage: Stage, now: datetime) -> list[di
              "reason": ""} for r in rows]
 
 
-def open_cases(*, session: Session, chain: str, year: int, household_ids: Sequence[int], now: datetime,
-               actor: Actor) -> list[int]:
-    """Open a case in the chain's first stage for each household that has none this year (the caller commits)."""
-    from models.core.household import Household
+class Opened(NamedTuple):
+    """A case just opened, as its first stage record needs it."""
 
-    first = chain_named(chain).first
-    households = session.execute(
+    id: int
+    village_code: str
+    year: int
+
+
+def _households(session: Session, household_ids: Sequence[int], actor: Actor) -> list[tuple[int, str]]:
+    """(household id, village code) of each household, once every one exists and lies in the actor's area."""
+    from models.core.household import Household  # the door's other callers never need the household table
+
+    if not household_ids:
+        return []
+    found = {hid: (number, village) for hid, number, village in session.execute(
         select(Household.id, Household.number, Household.village_code)  # type: ignore[call-overload]
-        .where(col(Household.id).in_(household_ids)).order_by(col(Household.id))
-    ).tuples().all()
-    if len(households) != len(set(household_ids)):
-        missing = set(household_ids) - {h[0] for h in households}
-        raise InvalidInput("立案", "户ID", sorted(missing)[0], "没有这一户")
-    existing = set(session.execute(
-        select(CASE.c.household_id).where(CASE.c.chain == chain, CASE.c.year == year,
-                                          CASE.c.household_id.in_(list(household_ids)))
-    ).scalars())
-    fresh = [h for h in households if h[0] not in existing]
-    for _, number, village in fresh:
+        .where(col(Household.id).in_(household_ids))
+    ).tuples()}
+    subjects = []
+    for hid in household_ids:
+        if hid not in found:
+            raise InvalidInput("立案", "户ID", hid, "没有这一户")
+        number, village = found[hid]
         if not actor.covers(village):
             raise InvalidInput(f"户{number}", "村", village, f"不在{actor.title()}的辖区内")
-    if not fresh:
+        subjects.append((hid, village))
+    return subjects
+
+
+def _villages(session: Session, village_codes: Sequence[str], actor: Actor) -> list[str]:
+    """The village codes, once every one is a registered village in the actor's area."""
+    if not village_codes:
         return []
-    session.execute(insert(CASE), [
-        {"chain": chain, "year": year, "household_id": hid, "village_code": village, "stage": first.code,
-         "status": Status.ACTIVE, "version": 1, "opened_at": now} for hid, _, village in fresh
-    ])
-    ids = dict(session.execute(
-        select(CASE.c.household_id, CASE.c.id).where(CASE.c.chain == chain, CASE.c.year == year,
-                                                     CASE.c.household_id.in_([h[0] for h in fresh]))
-    ).tuples().all())
-    rows = load_rows(session, ids.values())
-    session.execute(insert(RECORD), new_records(list(rows.values()), first, now))
-    audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case_id, {"stage": first.code})
-                           for case_id in rows])
-    return [ids[h[0]] for h in fresh]
-
-
-def open_village_cases(*, session: Session, chain: str, year: int, village_codes: Sequence[str], now: datetime,
-                       actor: Actor) -> list[int]:
-    """Open a case in a village chain's first stage for each village that has none this year (the caller commits)."""
-    first = chain_named(chain).first
-    codes = list(dict.fromkeys(village_codes))
-    villages = set(session.execute(
-        select(col(Region.code)).where(col(Region.code).in_(codes), col(Region.level) == Level.VILLAGE)
+    known = set(session.execute(
+        select(col(Region.code)).where(col(Region.code).in_(village_codes), col(Region.level) == Level.VILLAGE)
     ).scalars())
-    for code in codes:
-        if code not in villages:
+    for code in village_codes:
+        if code not in known:
             raise InvalidInput("立案", "村区划代码", code, "不是已登记的行政村代码")
         if not actor.covers(code):
             raise InvalidInput(f"村{code}", "村", code, f"不在{actor.title()}的辖区内")
-    existing = set(session.execute(
-        select(CASE.c.village_code).where(CASE.c.chain == chain, CASE.c.year == year, CASE.c.household_id.is_(None),
-                                          CASE.c.village_code.in_(codes))
-    ).scalars())
-    fresh = [code for code in codes if code not in existing]
+    return list(village_codes)
+
+
+def _existing(session: Session, chain: str, year: int, subjects: Sequence[tuple[int | None, str]]) -> set[int | str]:
+    """The subjects (household ids, or village codes of village cases) with a case of the chain this year."""
+    households = [hid for hid, _ in subjects if hid is not None]
+    if households:
+        return set(session.execute(select(CASE.c.household_id).where(
+            CASE.c.chain == chain, CASE.c.year == year, CASE.c.household_id.in_(households))).scalars())
+    return set(session.execute(select(CASE.c.village_code).where(
+        CASE.c.chain == chain, CASE.c.year == year, CASE.c.household_id.is_(None),
+        CASE.c.village_code.in_([village for _, village in subjects]))).scalars())
+
+
+def open_cases(
+    *, session: Session, chain: str, year: int, now: datetime, actor: Actor, household_ids: Sequence[int] = (),
+    village_codes: Sequence[str] = (), one_a_year: bool = True, details: Sequence[Mapping[str, str]] = (),
+) -> list[int]:
+    """Open cases in the chain's first stage, each with its first stage record (due by the policy's deadline) and
+    an OPEN audit event; the caller commits. Returns the new cases' ids in the order their subjects were given.
+
+    The subject of a case is a household (`household_ids`), or a village with no household (`village_codes`).
+    one_a_year: a subject that already has a case of the chain this year gets no second one (given twice, it
+    opens one case); otherwise each subject given opens a case of its own (the findings of chain G, any number
+    per village). `details`, one per subject given, adds what the opening recorded to its audit event.
+    Every subject is checked before anything is written: it exists and lies in the actor's area.
+    """
+    if household_ids and village_codes:
+        raise ValueError("a case's subject is a household or a village, not both")
+    if details and len(details) != len(household_ids or village_codes):
+        raise ValueError("one detail per subject")
+    first = chain_named(chain).first
+    villages = [(None, code) for code in _villages(session, village_codes, actor)]
+    subjects: list[tuple[int | None, str]] = [*_households(session, household_ids, actor), *villages]
+    if not subjects:
+        return []
+    extra: list[Mapping[str, str]] = list(details) or [{}] * len(subjects)
+    fresh = list(range(len(subjects)))
+    if one_a_year:
+        taken = _existing(session, chain, year, subjects)
+        fresh = []
+        for i, (hid, village) in enumerate(subjects):
+            key = village if hid is None else hid
+            if key not in taken:
+                taken.add(key)  # a subject given twice opens one case
+                fresh.append(i)
     if not fresh:
         return []
-    session.execute(insert(CASE), [
-        {"chain": chain, "year": year, "household_id": None, "village_code": code, "stage": first.code,
-         "status": Status.ACTIVE, "version": 1, "opened_at": now} for code in fresh
-    ])
-    ids = dict(session.execute(
-        select(CASE.c.village_code, CASE.c.id).where(CASE.c.chain == chain, CASE.c.year == year,
-                                                     CASE.c.household_id.is_(None), CASE.c.village_code.in_(fresh))
-    ).tuples().all())
-    rows = load_rows(session, ids.values())
-    session.execute(insert(RECORD), new_records(list(rows.values()), first, now))
-    audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case_id, {"stage": first.code})
-                           for case_id in rows])
-    return [ids[code] for code in fresh]
+    ids = session.execute(insert(CASE).returning(CASE.c.id, sort_by_parameter_order=True), [
+        {"chain": chain, "year": year, "household_id": subjects[i][0], "village_code": subjects[i][1],
+         "stage": first.code, "status": Status.ACTIVE, "version": 1, "opened_at": now} for i in fresh
+    ]).scalars().all()
+    opened = [Opened(case_id, subjects[i][1], year) for case_id, i in zip(ids, fresh, strict=True)]
+    session.execute(insert(RECORD), new_records(opened, first, now))
+    audit.append(session, [audit.Event(now, actor.name, f"{chain}.OPEN", case.id, {"stage": first.code, **extra[i]})
+                           for case, i in zip(opened, fresh, strict=True)])
+    return [case.id for case in opened]

@@ -8,6 +8,7 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session
 
@@ -45,6 +46,54 @@ class Guard:
     check: GuardCheck
 
 
+class Input(StrEnum):
+    """What a person records at a stage besides the decision itself (models/door/inputs.py guards each one)."""
+
+    HOME_CHECK = "HOME_CHECK"  # a household's home check 四看一算 (models/home_checks/recording.py)
+    VILLAGE_ACCEPTANCE = "VILLAGE_ACCEPTANCE"  # a village's acceptance 一个确保、两个完善 (chain B)
+    VILLAGE_FIGURES = "VILLAGE_FIGURES"  # a village's figures: households, relative-poor, incomes (chain D)
+    SAMPLE = "SAMPLE"  # the checking team draws its sample (a stage whose sampling is Sampler.TEAM)
+    SAMPLE_FINDINGS = "SAMPLE_FINDINGS"  # what the team found in the drawn households, and the survey (chain B)
+    INCOME_RECHECK = "INCOME_RECHECK"  # a drawn household's income measured again (chain E)
+    FINDING = "FINDING"  # a problem an inspection found, which opens its case (chain G)
+    FIX = "FIX"  # the responsible unit's fix with its evidence (chain G)
+    RECORD_CARD = "RECORD_CARD"  # a household's record card 建档立卡 (chain E)
+    ASSIGNMENT = "ASSIGNMENT"  # a warned item handed to an industry department (chain F)
+    CLOSEOUT_REQUEST = "CLOSEOUT_REQUEST"  # the department's measures and its request to close out (chain F)
+    CLOSEOUT_CHECK = "CLOSEOUT_CHECK"  # the township's verification of each item asked to close out (chain F)
+
+
+INPUT_NAMES = {
+    Input.HOME_CHECK: "入户核查（四看一算）",
+    Input.VILLAGE_ACCEPTANCE: "贫困村退出验收",
+    Input.VILLAGE_FIGURES: "村情数据",
+    Input.SAMPLE: "抽取核查样本",
+    Input.SAMPLE_FINDINGS: "抽样核查结果",
+    Input.INCOME_RECHECK: "抽中户收入核查",
+    Input.FINDING: "排查问题",
+    Input.FIX: "整改情况",
+    Input.RECORD_CARD: "建档立卡内容",
+    Input.ASSIGNMENT: "交办行业部门",
+    Input.CLOSEOUT_REQUEST: "销号申请",
+    Input.CLOSEOUT_CHECK: "销号核实",
+}
+
+
+@dataclass(frozen=True)
+class Takes:
+    """An input a stage takes, and who records it."""
+
+    input: Input
+    roles: tuple[Role, ...] = ()  # who records it; none named: the stage's deciding role
+
+
+class Sampler(StrEnum):
+    """Who draws a stage's spot-check sample."""
+
+    MACHINE = "MACHINE"  # the machine, per village, as the cases enter the stage (models/door/sampling.py)
+    TEAM = "TEAM"  # the checking team, with its own rule, when it starts the check (Input.SAMPLE)
+
+
 @dataclass(frozen=True)
 class Stage:
     code: str
@@ -53,16 +102,26 @@ class Stage:
     role: Role | None  # None: no one decides; the stage completes when its window closes
     # A publicity window, one per region of this level, opens once the stage's decision (if any) is approved.
     window_scope: Level | None = None
-    sampled: bool = False  # a spot-check sample is drawn per village on entry
-    assessed: bool = False  # a home check (四看一算) is recorded per household
+    sampling: Sampler | None = None  # a spot-check sample is drawn at this stage, and by whom
+    inputs: tuple[Takes, ...] = ()  # what people record here before the stage's decision
     documents: tuple[str, ...] = ()
     sends_back_to: str | None = None
     guards: tuple[Guard, ...] = ()
 
-
     @property
     def window(self) -> bool:
         return self.window_scope is not None
+
+    def takes(self, kind: Input) -> Takes | None:
+        """How this stage takes an input of this kind; None if it takes none."""
+        return next((t for t in self.inputs if t.input is kind), None)
+
+    def recorders(self, kind: Input) -> tuple[Role, ...]:
+        """The roles that record this input here (none if the stage takes no such input)."""
+        found = self.takes(kind)
+        if found is None:
+            return ()
+        return found.roles or ((self.role,) if self.role is not None else ())
 
 
 @dataclass(frozen=True)
@@ -79,6 +138,9 @@ class Chain:
         assert len(set(codes)) == len(codes), f"duplicate stage in {self.code}"
         for stage in self.stages:
             assert stage.sends_back_to is None or stage.sends_back_to in codes, stage.code
+            # The team's draw is the input of a team-sampled stage, and of no other.
+            assert (stage.sampling is Sampler.TEAM) == (stage.takes(Input.SAMPLE) is not None), stage.code
+            assert all(stage.recorders(t.input) for t in stage.inputs), f"no one records the inputs of {stage.code}"
 
     def status_name(self, status: str) -> str:
         """A case's status in words, with this chain's name for a finished case."""

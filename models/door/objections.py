@@ -11,18 +11,16 @@ from models.core.actors import Actor
 from models.core.clock import cn_date, last_day
 from models.core.errors import InvalidInput, NotFound, TransitionRefused
 from models.core.publicity import OBJECTION_NAMES, Objection, ObjectionStatus, Window, WindowCase
-from models.door.cases import load_rows
 from models.door.chain import chain_named
 from models.door.engine import Move, apply, check_actor
+from models.door.inputs import cases_in_area
 
 
 def raise_objection(
     *, session: Session, case_id: int, raised_by: str, content: str, now: datetime, actor: Actor
 ) -> Objection:
     """Record who objected, when and to what, while the case's window is open (the caller commits)."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or not actor.covers(row.village_code):
-        raise NotFound(f"案件{case_id}不存在")
+    row = cases_in_area(session=session, case_ids=[case_id], actor=actor, now=now)[case_id]
     if not raised_by.strip():
         raise InvalidInput(f"案件{case_id}的异议", "异议人", raised_by, "须写明异议人姓名")
     if not content.strip():
@@ -54,9 +52,7 @@ def resolve_objection(
     objection = session.get(Objection, objection_id)
     if objection is None:
         raise NotFound(f"异议{objection_id}不存在")
-    row = load_rows(session, [objection.case_id])[objection.case_id]
-    if not actor.covers(row.village_code):
-        raise NotFound(f"异议{objection_id}不存在")
+    row = cases_in_area(session=session, case_ids=[objection.case_id], actor=actor, now=now)[objection.case_id]
     wanted = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     if objection.status == wanted:
         return objection

@@ -15,16 +15,21 @@ RECORD = StageRecord.__table__  # type: ignore[attr-defined]
 CASE = Case.__table__  # type: ignore[attr-defined]
 
 
-def flag_overdue(*, session: Session, now: datetime, actor: Actor, scope_prefix: str = "") -> int:
-    """Mark every open, undecided stage visit whose due moment has passed; each is flagged once."""
-    found = session.execute(
+def flag_overdue(*, session: Session, now: datetime, actor: Actor, scope_prefix: str = "", chain: str | None = None,
+                 stage: str | None = None, year: int | None = None) -> int:
+    """Mark every open, undecided stage visit whose due moment has passed (of one chain, stage and year if given);
+    each is flagged once."""
+    query = (
         select(RECORD.c.id, RECORD.c.case_id, RECORD.c.stage, RECORD.c.due_at)
         .join(CASE, CASE.c.id == RECORD.c.case_id)
         .where(RECORD.c.left_at.is_(None), RECORD.c.decided_at.is_(None), RECORD.c.overdue_at.is_(None),
                RECORD.c.due_at <= now, CASE.c.status == Status.ACTIVE,
                CASE.c.village_code.startswith(scope_prefix))
-        .order_by(RECORD.c.id)
-    ).all()
+    )
+    for column, value in ((CASE.c.chain, chain), (RECORD.c.stage, stage), (CASE.c.year, year)):
+        if value is not None:
+            query = query.where(column == value)
+    found = session.execute(query.order_by(RECORD.c.id)).all()
     if not found:
         return 0
     # Only the visits this transaction flagged: since they were read, a concurrent sweep may have flagged some

@@ -12,7 +12,7 @@ from models.core import audit
 from models.core.actors import Actor
 from models.core.case import Outcome, Status
 from models.core.clock import window_end
-from models.core.errors import TransitionRefused
+from models.core.errors import InvalidInput, TransitionRefused
 from models.core.publicity import Window, WindowCase
 from models.door.cases import load_rows
 from models.door.chain import CaseRow, chain_named
@@ -43,8 +43,10 @@ def open_window(
     rows = list(load_rows(session, case_ids).values())
     ready = {r.id for r in awaiting_window(session, rows)}
     refused = {i: "不在待公示状态（未到公示环节、尚未决定或已公示）" for i in case_ids if i not in ready}
-    if refused or not rows:
-        raise TransitionRefused(refused or {0: "没有要公示的案件"})
+    if not case_ids:
+        raise InvalidInput(f"区划{scope_code}的公示", "公示案件", "无", "至少包含一个待公示的案件")
+    if refused:
+        raise TransitionRefused(refused)
     first = rows[0]
     if any((r.chain, r.year, r.stage) != (first.chain, first.year, first.stage) for r in rows):
         raise TransitionRefused({r.id: "同一公示只能包含同一环节的案件" for r in rows})

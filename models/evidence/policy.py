@@ -4,8 +4,9 @@ that need evidence before they complete, and each chain's list of case-file mate
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from models.core.errors import InvalidInput
+from models.policy.reading import Table
 
 
 @dataclass(frozen=True)
@@ -32,33 +33,21 @@ class EvidencePolicy:
         return self.required.get(f"{chain}.{stage}", ())
 
 
-def _strings(raw: object, where: str, name: str) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise InvalidInput(where, name, raw, "须为字符串列表")
-    return tuple(raw)
-
-
-def evidence_section(evidence: object, case_file: object, where: str) -> EvidencePolicy:
+def evidence_section(top: Table) -> EvidencePolicy:
     """The [evidence] and [case_file] sections; every evidence kind they name must be declared in [evidence.kinds]."""
-    if evidence is None and case_file is None:
+    if "evidence" not in top and "case_file" not in top:
         return EvidencePolicy()
-    raw: dict[str, object] = evidence if isinstance(evidence, dict) else {}
-    named_kinds, needed = raw.get("kinds", {"other": "其他佐证材料"}), raw.get("required", {})
-    listed = case_file if isinstance(case_file, dict) else {}
-    assert isinstance(named_kinds, dict) and isinstance(needed, dict)
-    kinds = {str(k): str(v) for k, v in named_kinds.items()}
-    required = {str(k): _strings(v, where, f"evidence.required.{k}") for k, v in needed.items()}
-    files: dict[str, tuple[Material, ...]] = {}
-    for chain, items in listed.items():
-        assert isinstance(items, list)
-        files[str(chain)] = tuple(
-            Material(str(i["name"]), _strings(i.get("documents", []), where, f"case_file.{chain}.documents"),
-                     _strings(i.get("evidence", []), where, f"case_file.{chain}.evidence"))
-            for i in items
-        )
-    named = [k for ks in required.values() for k in ks] + [k for ms in files.values() for m in ms for k in m.evidence]
-    for kind in named:
+    raw, listed = top.table("evidence", may_be_absent=True), top.table("case_file", may_be_absent=True)
+    named = raw.table("kinds") if "kinds" in raw else None
+    kinds = {k: named.text(k) for k in named} if named is not None else EvidencePolicy().kinds
+    needed = raw.table("required", may_be_absent=True)
+    required = {k: needed.texts(k, default=()) for k in needed}
+    files = {chain: tuple(Material(i.text("name"), i.texts("documents", default=()), i.texts("evidence", default=()))
+                          for i in listed.tables(chain)) for chain in listed}
+    for kind in [k for ks in required.values() for k in ks] + [k for ms in files.values() for m in ms
+                                                                for k in m.evidence]:
         if kind not in kinds:
-            raise InvalidInput(where, "evidence.kinds", kind, "佐证材料类别未在[evidence.kinds]中定义")
-    return EvidencePolicy(max_bytes=int(float(str(raw.get("max_megabytes", 10))) * 1024 * 1024), kinds=kinds,
-                          required=required, case_files=files)
+            raise raw.refuse("kinds", kind, "佐证材料类别未在[evidence.kinds]中定义")
+    megabytes = raw.number("max_megabytes", rule="须为大于0的数字（兆字节）", low=Decimal(0), above_low=True) \
+        if "max_megabytes" in raw else Decimal(10)
+    return EvidencePolicy(max_bytes=int(megabytes * 1024 * 1024), kinds=kinds, required=required, case_files=files)

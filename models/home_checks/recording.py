@@ -11,11 +11,10 @@ from sqlmodel import Session, col
 
 from models.core import audit
 from models.core.actors import Actor
-from models.core.errors import InvalidInput, NotFound, TransitionRefused
+from models.core.errors import InvalidInput
 from models.core.household import INCOME_FIELDS, Household, Income, IncomeBase
-from models.door.cases import load_rows
-from models.door.chain import chain_named
-from models.door.engine import Move, check_actor
+from models.door.chain import Input
+from models.door.inputs import admit
 from models.home_checks.incomes import resident_counts
 from models.home_checks.standards import GUARANTEES, Assessment, judge, round_yuan
 from models.policy.loading import policy_for
@@ -34,23 +33,9 @@ class CheckInput:
 def record_checks(
     *, session: Session, stage: str, items: Sequence[CheckInput], actor: Actor, now: datetime
 ) -> list[Assessment]:
-    """Judge and store the checks of many households at an assessed stage (the caller commits)."""
-    rows = load_rows(session, [i.case_id for i in items])
-    refused: dict[int, str] = {}
-    for item in items:
-        row = rows.get(item.case_id)
-        if row is None or not actor.covers(row.village_code):
-            raise NotFound(f"案件{item.case_id}不存在")
-        the_stage = chain_named(row.chain).stage(stage)
-        problem = check_actor(actor, the_stage, Move.APPROVE, objection=False)
-        if not the_stage.assessed:
-            refused[row.id] = f"{the_stage.name}环节不做入户核查"
-        elif problem:
-            refused[row.id] = problem
-        elif row.stage != stage:
-            refused[row.id] = f"案件不在“{the_stage.name}”环节"
-    if refused:
-        raise TransitionRefused(refused)
+    """Judge and store the checks of many households at a stage that takes home checks (the caller commits)."""
+    rows = admit(session=session, case_ids=[i.case_id for i in items], actor=actor, stage=stage, kind=Input.HOME_CHECK,
+                 now=now)
     household_of: dict[int, int] = {}
     for item in items:
         household = rows[item.case_id].household_id

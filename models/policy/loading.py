@@ -1,45 +1,32 @@
 """Policy as versioned data: one TOML file per province and year under the policy folder.
 
-Its thresholds carry their comparisons (models/policy/thresholds.py); the chains' own sections are parsed in
-models/policy/sections.py.
+Its thresholds carry their comparisons (models/policy/thresholds.py); each chain's own section is parsed in its
+package (models/chains/<chain>/policy.py); a bad file is refused with the file, the key and the rule
+(models/policy/reading.py).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from models.core.errors import InvalidInput, PolicyMissing
+from models.chains.edge_identify.policy import EdgeHousehold, edge_household_section
+from models.chains.key_village.policy import KeyVillage, key_village_section
+from models.chains.monitoring.policy import Monitoring, monitoring_section
+from models.chains.rectification.policy import Rectification, rectification_section, rectification_workdays
+from models.chains.relative_identify.policy import RelativePoor, relative_poor_section
+from models.chains.village_exit.policy import VillageExit, village_exit_section
+from models.core.errors import PolicyInvalid, PolicyMissing
 from models.core.settings import get_settings
 from models.evidence.policy import EvidencePolicy, evidence_section
-from models.policy.sections import (
-    EDGE_EXCLUSION_NAMES,
-    EdgeHousehold,
-    Indicator,
-    KeyVillage,
-    Monitoring,
-    PhaseDefault,
-    Rectification,
-    RelativePoor,
-    VillageExit,
-    edge_household_section,
-    key_village_section,
-    monitoring_section,
-    rectification_section,
-    rectification_workdays,
-    relative_poor_section,
-    village_exit_section,
-)
-from models.policy.thresholds import COMPARISON_WORDS, Comparison, Sampling, Threshold, threshold
+from models.policy.reading import Table
+from models.policy.thresholds import COMPARISON_WORDS, Comparison, Sampling, Threshold
 
-__all__ = [
-    "COMPARISON_WORDS", "EDGE_EXCLUSION_NAMES", "Comparison", "EdgeHousehold", "Indicator", "KeyVillage", "Masking",
-    "Monitoring", "PhaseDefault", "Policy", "PublicColumns", "Rectification", "RelativePoor", "Sampling", "Threshold",
-    "VillageExit", "parse_policy", "policy_for",
-]
+__all__ = ["COMPARISON_WORDS", "Comparison", "Masking", "Policy", "PublicColumns", "Sampling", "Threshold",
+           "parse_policy", "policy_for"]
 
 
 @dataclass(frozen=True)
@@ -82,52 +69,42 @@ class Policy:
     evidence: EvidencePolicy = field(default_factory=EvidencePolicy)  # evidence kinds, required uploads, case files
 
 
-def parse_policy(raw: dict[str, object], province: str, year: int) -> Policy:
-    """A Policy from the parsed TOML of one file."""
-    meta = raw["meta"]
-    sampling = raw["recheck_sampling"]
-    publicity = raw["publicity"]
-    masking = raw["masking"]
-    public = raw.get("public_notice", {})
-    assert isinstance(public, dict)
-    assert isinstance(meta, dict) and isinstance(sampling, dict)
-    assert isinstance(publicity, dict) and isinstance(masking, dict)
-    deadlines = raw["deadlines"]
-    assert isinstance(deadlines, dict)
-    exit_income = raw["exit_income"]
-    assert isinstance(exit_income, dict)
-    workdays = raw.get("deadline_workdays", {})
-    assert isinstance(workdays, dict)
+def _masking(raw: Table) -> Masking:
+    return Masking(*(raw.integer(key, minimum=0) for key in
+                     ("id_keep_start", "id_keep_end", "phone_keep_start", "phone_keep_end")))
+
+
+def parse_policy(raw: dict[str, object], province: str, year: int, file: str | None = None) -> Policy:
+    """A Policy from the parsed TOML of one file (`file`: its path, named when the file is refused)."""
+    top = Table(raw, file or f"{province}/{year}.toml")
+    meta, publicity, public = top.table("meta"), top.table("publicity"), top.table("public_notice", may_be_absent=True)
+    deadlines = top.table("deadlines").integers(minimum=1)
+    workdays = top.table("deadline_workdays", may_be_absent=True).integers(minimum=1)
     for code in sorted(set(workdays) & set(deadlines)):
-        raise InvalidInput(f"{province}/{year}.toml", "deadline_workdays", code,
-                           "同一环节的时限只能按自然日（deadlines）或工作日（deadline_workdays）之一计算")
+        raise top.refuse(f"deadline_workdays.{code}", workdays[code],
+                         "同一环节的时限只能按自然日（deadlines）或工作日（deadline_workdays）之一计算")
+    rectification = top.optional_table("rectification")
+    exit_income = top.threshold("exit_income")
     return Policy(
         province=province,
         year=year,
-        name=str(meta["name"]),
-        source=str(meta["source"]),
-        exit_income=threshold(exit_income),
-        recheck_sampling=Sampling(Decimal(str(sampling["rate"])), int(sampling["full_coverage_below"])),
-        window_days=int(publicity["days"]),
-        count_posting_day=bool(publicity["count_posting_day"]),
-        deadlines={str(k): int(v) for k, v in deadlines.items()},
-        masking=Masking(
-            int(masking["id_keep_start"]),
-            int(masking["id_keep_end"]),
-            int(masking["phone_keep_start"]),
-            int(masking["phone_keep_end"]),
-        ),
-        public_columns=PublicColumns(bool(public.get("show_id", False)), bool(public.get("show_phone", False))),
-        deadline_workdays={**{str(k): int(v) for k, v in workdays.items()},
-                           **rectification_workdays(raw.get("rectification"), deadlines, workdays)},
-        village_exit=village_exit_section(raw.get("village_exit"), f"{province}/{year}.toml"),
-        edge_household=edge_household_section(raw.get("edge_household"), threshold(exit_income),
-                                       f"{province}/{year}.toml"),
-        monitoring=monitoring_section(raw.get("monitoring"), f"{province}/{year}.toml"),
-        rectification=rectification_section(raw.get("rectification"), f"{province}/{year}.toml"),
-        relative_poor=relative_poor_section(raw.get("relative_poor"), f"{province}/{year}.toml"),
-        key_village=key_village_section(raw.get("key_village")),
-        evidence=evidence_section(raw.get("evidence"), raw.get("case_file"), f"{province}/{year}.toml"),
+        name=meta.text("name"),
+        source=meta.text("source"),
+        exit_income=exit_income,
+        recheck_sampling=top.sampling("recheck_sampling"),
+        window_days=publicity.integer("days", minimum=1),
+        count_posting_day=publicity.flag("count_posting_day"),
+        deadlines=deadlines,
+        masking=_masking(top.table("masking")),
+        public_columns=PublicColumns(public.flag("show_id", default=False), public.flag("show_phone", default=False)),
+        deadline_workdays={**workdays, **rectification_workdays(rectification, set(deadlines) | set(workdays))},
+        village_exit=village_exit_section(top.optional_table("village_exit")),
+        edge_household=edge_household_section(top.optional_table("edge_household"), exit_income),
+        monitoring=monitoring_section(top.optional_table("monitoring")),
+        rectification=rectification_section(rectification),
+        relative_poor=relative_poor_section(top.optional_table("relative_poor")),
+        key_village=key_village_section(top.optional_table("key_village")),
+        evidence=evidence_section(top),
     )
 
 
@@ -137,7 +114,21 @@ def _load(policy_dir: Path, province: str, year: int) -> Policy:
     if not path.exists():
         raise PolicyMissing(f"没有{province}省（区划前两位）{year}年度的政策数据文件：{path}")
     with path.open("rb") as handle:
-        return parse_policy(tomllib.load(handle), province, year)
+        try:
+            raw = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise _unreadable(path, error) from error
+    return parse_policy(raw, province, year, str(path))
+
+
+def _unreadable(path: Path, error: tomllib.TOMLDecodeError) -> PolicyInvalid:
+    """A file that is not TOML, refused at the line tomllib stopped at (its message says "at line 3, column 5")."""
+    found = re.search(r"at line (\d+)", str(error))
+    number = int(found.group(1)) if found else 0
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    return PolicyInvalid(str(path), f"第{number}行" if number else "文件", line or "（空）",
+                         f"须符合TOML写法，例如 days = 7、name = \"文字\"（{error}）")
 
 
 def policy_for(region_code: str, year: int) -> Policy:

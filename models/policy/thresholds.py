@@ -1,4 +1,5 @@
-"""Thresholds with their comparison, and sampling rules: the pieces every policy section is made of.
+"""Thresholds with their comparison, and sampling rules: the pieces every policy section is made of (read from a
+file by models/policy/reading.py).
 
 Every threshold carries its comparison, read as DOMAIN §3 says: 超过 is strictly above (gt),
 以上 includes the number (ge), 以下 includes it (le), 低于/未达到 exclude it (lt).
@@ -57,8 +58,3 @@ class Sampling:
         percent = (self.rate * 100).normalize()
         return f"按村抽取不低于{percent:f}%的拟脱贫人口（向上取整），不足{self.full_coverage_below}人的全部抽查"
 
-
-def threshold(raw: object) -> Threshold:
-    """A threshold from its policy-file table: {value = ..., comparison = "gt" | "ge" | "lt" | "le"}."""
-    assert isinstance(raw, dict)
-    return Threshold(Decimal(str(raw["value"])), Comparison(str(raw["comparison"])))

@@ -197,6 +197,17 @@ def test_a_decision_at_a_stage_the_case_is_not_at_is_refused(world, opened):
                               "--now", "2026-10-10"], "当前处于“村民小组推荐”环节", "不在“村委会评议”环节")
 
 
+def test_a_case_that_does_not_exist_is_refused_as_not_found(world, opened):
+    village = world.villages[0]
+    case_id = opened[village][0]
+    leader = world.actor(Role.GROUP_LEADER, village).name
+    missing = max(i for ids in opened.values() for i in ids) + 1
+    _refused(world, case_id, ["decide", str(missing), "--stage", "GROUP_RECOMMEND", "--as", leader,
+                              "--now", "2026-10-10"], f"案件{missing}不存在")
+    _refused(world, case_id, ["decide", str(case_id), str(missing), str(missing + 1), "--stage", "GROUP_RECOMMEND",
+                              "--as", leader, "--now", "2026-10-10"], f"案件{missing}、{missing + 1}不存在")
+
+
 def test_an_unknown_stage_is_refused(world, opened):
     village = world.villages[0]
     case_id = opened[village][0]

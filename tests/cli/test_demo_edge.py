@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.edge_identify import run_edge_identify_demo_cli
+from demo.edge_identify import run as run_edge_identify_demo
 from demo.household_exit import console
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("demo_folder")
 def test_the_edge_demo_lists_four_and_refuses_four_with_their_reasons(tmp_path: Path):
     out = tmp_path / "edge"
     with console.capture() as captured:
-        run_edge_identify_demo_cli(str(out))
+        run_edge_identify_demo(str(out))
     output = captured.get()
     assert "人均纯收入3326.00元，不符合下限“超过3326元”" in output
     assert "人均纯收入4000.00元，不符合上限“低于4000元”" in output

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from demo.household_exit import console
-from demo.monitoring import run_monitoring_demo_cli
+from demo.monitoring import run as run_monitoring_demo
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
 
@@ -19,7 +19,7 @@ def test_the_monitoring_demo_writes_its_cases_and_documents(tmp_path: Path, caps
     width = console.width
     console.width = 250  # every table row on one line
     try:
-        run_monitoring_demo_cli(str(out))
+        run_monitoring_demo(str(out))
     finally:
         console.width = width
     printed = capsys.readouterr().out

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from demo.rectification import run_rectification_demo_cli
+from demo.rectification import run as run_rectification_demo
 
 pytestmark = pytest.mark.usefixtures("demo_folder")
 
 
 def test_the_demo_closes_one_returns_one_and_reports_the_overdue_one(tmp_path: Path, capsys):
     out = tmp_path / "rect"
-    run_rectification_demo_cli(str(out))
+    run_rectification_demo(str(out))
     printed = capsys.readouterr().out
     assert "报送整改须写明整改情况并附佐证材料" in printed
     assert "不在“县级复核销号”环节" in printed

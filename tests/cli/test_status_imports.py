@@ -20,10 +20,11 @@ NOT_FOR_STATUS = (
     "docx",  # DOCX documents (models/docx*.py)
     "openpyxl",  # .xlsx rosters (models/importing/)
     "jinja2",  # rendering documents (models/documents/render.py)
-    "stdnum",  # checking entered ID numbers (models/core/household.py)
+    "stdnum",  # checking imported ID numbers (models/importing/cells.py)
     "models.documents.common",  # what every document builder stands on (a chain table once imported one)
     "models.importing",  # `tuopin import` and `tuopin export-roster` (cli/importing.py)
     "PIL",  # checking uploaded photos (models/evidence/uploads.py)
+    "argon2",  # password hashes of dashboard logins (models/core/passwords.py)
 )
 # Only a PostgreSQL database needs its dialect (the audit trail's first append imports it).
 SQLITE_ONLY = ("sqlalchemy.dialects.postgresql",)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from demo.household_exit import run_demo
+from demo.household_exit import run as run_demo
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case, Status
 from models.core.db import session_scope

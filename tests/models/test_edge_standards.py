@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from models.chains.edge_identify.policy import EdgeHousehold
 from models.chains.edge_identify.standards import band, judge_edge
 from models.core.errors import InvalidInput
 from models.core.settings import get_settings
-from models.policy.loading import Comparison, EdgeHousehold, Threshold, parse_policy
+from models.policy.loading import Comparison, Threshold, parse_policy
 
 STANDARD = EdgeHousehold(lower=Threshold(Decimal(3326), Comparison.gt), upper=Threshold(Decimal(4000), Comparison.lt),
                          excluded=("minimum_allowance", "destitute", "registered_poor"))
@@ -46,7 +47,7 @@ def test_an_unknown_excluded_flag_is_refused_with_the_choices():
     raw["edge_household"] = {"upper": {"value": 4000, "comparison": "lt"}, "excluded": ["disabled"]}
     with pytest.raises(InvalidInput) as error:
         parse_policy(raw, "43", 2026)
-    assert str(error.value) == ("43/2026.toml：字段“edge_household.excluded”的值“disabled”不符合规则："
+    assert str(error.value) == ("政策数据文件43/2026.toml：“edge_household.excluded”的值“disabled”不符合规则："
                                 "只能是minimum_allowance（低保户）、destitute（特困人员）、registered_poor（建档立卡贫困户）之一")
 
 

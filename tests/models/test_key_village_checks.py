@@ -16,7 +16,6 @@ from models.chains.key_village.documents.check_form import (
     render_key_village_check_form,
 )
 from models.chains.key_village.figures import Figures, key_village_policy, record_figures
-from models.chains.key_village.spot_checks import draw_county_sample
 from models.chains.key_village.stages import CODE
 from models.core.actors import Role
 from models.core.case import Case
@@ -94,15 +93,6 @@ def test_a_county_below_full_coverage_is_checked_in_full(world):
     sample = draw_sample(world, CITY, now)
     assert sample is not None and (sample.people_required, sample.people_drawn) == (2, 2)
     assert drawn_now(world, ids) == sorted(ids)
-
-
-def test_only_the_checking_team_draws(world):
-    ids, now = at_city(world, 3)
-    county = actor_for(world, Role.COUNTY_GOVERNMENT, world.area.county_code)
-    with pytest.raises(TransitionRefused) as raised:
-        draw_county_sample(session=world.session, stage=CITY, county_code=world.area.county_code, year=2026,
-                           now=now, actor=county)
-    assert raised.value.reasons[ids[0]].startswith("地市抽查核实环节须由市级抽查组决定")
 
 
 def test_no_village_passes_before_its_countys_sample_is_drawn(world):

@@ -19,7 +19,7 @@ from models.chains.rectification.findings import (
 )
 from models.chains.rectification.report import days_overdue, unit_report
 from models.chains.rectification.stages import RECTIFICATION
-from models.core.actors import ROLE_NAMES, Actor, Role, add_actor
+from models.core.actors import Actor, Role, add_actor
 from models.core.case import Case, StageRecord, Status
 from models.core.clock import parse
 from models.core.errors import InvalidInput, TransitionRefused
@@ -117,61 +117,6 @@ def test_the_verifying_township_sends_an_insufficient_fix_back_with_its_reason(w
     assert case(world, case_id).stage == "RECT_VERIFY"
 
 
-@pytest.mark.parametrize("stage", ["RECT_ASSIGN", "RECT_VERIFY", "RECT_CLOSE"])
-def test_another_role_is_refused_with_the_role_it_needs(world, stage):
-    case_id = assigned(world)
-    if stage != "RECT_ASSIGN":
-        fix(world, case_id, "2026-11-05 10:00")
-    if stage == "RECT_CLOSE":
-        move(world, "RECT_VERIFY", case_id, world.actor(Role.TOWNSHIP_CHECK_TEAM, world.township), "2026-11-06")
-    if stage == "RECT_ASSIGN":
-        (case_id,) = find(world, (world.villages[0], "1-1", "帮扶责任人"))
-    wrong = world.actor(Role.VILLAGE_COMMITTEE, world.villages[0])
-    with pytest.raises(TransitionRefused) as refused:
-        move(world, stage, case_id, wrong, "2026-11-10 10:00")
-    role = RECTIFICATION.stage(stage).role
-    assert role is not None
-    name = RECTIFICATION.stage(stage).name
-    assert refused.value.reason == f"{name}环节须由{ROLE_NAMES[role]}决定，{wrong.title()}无权决定"
-    assert case(world, case_id).stage == stage
-
-
-def test_only_the_responsible_unit_reports_a_fix(world):
-    case_id = assigned(world)
-    committee = world.actor(Role.VILLAGE_COMMITTEE, world.villages[0])
-    with pytest.raises(TransitionRefused) as refused:
-        report_fix(session=world.session, case_id=case_id, action="已整改", evidence="照片", actor=committee,
-                   now=parse("2026-11-05"))
-    assert refused.value.reason == f"责任单位整改环节须由整改责任单位决定，{committee.title()}无权决定"
-    world.session.rollback()
-    assert world.session.exec(select(RectificationFix)).all() == []
-
-
-def test_a_unit_of_another_village_is_refused(world):
-    case_id = assigned(world)
-    other = unit_actor(world, world.villages[1])
-    with pytest.raises(TransitionRefused) as refused:
-        report_fix(session=world.session, case_id=case_id, action="已整改", evidence="照片", actor=other,
-                   now=parse("2026-11-05"))
-    assert refused.value.reason == f"案件不在{other.title()}的辖区内"
-
-
-def test_another_townships_check_team_may_not_verify(world):
-    case_id = assigned(world)
-    fix(world, case_id, "2026-11-05 10:00")
-    other = world.actor(Role.TOWNSHIP_CHECK_TEAM, world.area.townships[1])
-    with pytest.raises(TransitionRefused) as refused:
-        move(world, "RECT_VERIFY", case_id, other, "2026-11-06 10:00")
-    assert refused.value.reason == f"案件不在{other.title()}的辖区内"
-
-
-def test_a_move_at_the_wrong_stage_is_refused(world):
-    case_id = assigned(world)
-    with pytest.raises(TransitionRefused) as refused:
-        move(world, "RECT_CLOSE", case_id, world.actor(Role.COUNTY_RECHECK_TEAM), "2026-11-06 10:00")
-    assert refused.value.reason == "案件当前处于“责任单位整改”环节，不在“县级复核销号”环节"
-
-
 def test_a_fix_without_evidence_is_refused_and_writes_nothing(world):
     case_id = assigned(world)
     with pytest.raises(InvalidInput) as refused:
@@ -195,11 +140,7 @@ def test_a_finding_needs_a_unit_the_item_names_and_writes_nothing_otherwise(worl
     assert world.session.exec(select(Case)).all() == []
 
 
-def test_only_the_county_team_records_findings_and_only_what_was_found(world):
-    with pytest.raises(InvalidInput) as role:
-        record_findings(session=world.session, year=2026, actor=world.actor(Role.TOWNSHIP_GOVERNMENT), now=T0,
-                        findings=[FindingInput(world.villages[0], "1-1", "发现问题", "帮扶责任人")])
-    assert role.value.field == "登记人" and "须由县级复核组决定" in role.value.rule
+def test_a_finding_says_what_was_found(world):
     with pytest.raises(InvalidInput) as empty:
         record_findings(session=world.session, year=2026, actor=world.actor(Role.COUNTY_RECHECK_TEAM), now=T0,
                         findings=[FindingInput(world.villages[0], "1-1", " ", "帮扶责任人")])

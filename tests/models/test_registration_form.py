@@ -24,7 +24,8 @@ from models.core.case import Case
 from models.core.clock import local_date
 from models.core.document import Document, DocumentCase
 from models.core.household import Household, Member
-from models.documents.registration_form import build_registration_form_context, ready_batches
+from models.documents.registration_form import build_registration_form_context, ready
+from models.documents.registry import Run
 from models.door import machine
 from models.door.cases import load_rows, open_cases
 from models.door.chain import chain_named
@@ -67,11 +68,11 @@ def test_each_village_gets_one_form_a_day_with_a_page_per_household_and_its_fact
     Clerks(world.session, EDGE, 2026, "").decide(EDGE_STAGE, now, ids)
     world.session.commit()
     assert EDGE_STAGE in machine.pending(session=world.session, chain=EDGE, scope="", year=2026, now=now)
-    batches = ready_batches(world.session, EDGE, 2026, "", EDGE_STAGE)
-    assert sorted(batches) == [(world.villages[0], local_date(now)), (world.villages[1], local_date(now))]
+    batches = ready(world.session, Run(EDGE, 2026, EDGE_STAGE, ""))
+    assert [(b.village_code, b.day) for b in batches] == [(world.villages[0], local_date(now)),
+                                                          (world.villages[1], local_date(now))]
     context = build_registration_form_context(world.session, chain=EDGE, year=2026, stage=EDGE_STAGE,
-                                              village_code=world.villages[0],
-                                              decisions=batches[(world.villages[0], local_date(now))])
+                                              village_code=world.villages[0], decisions=batches[0].decisions)
     assert context.title == "欧阳海村2026年度贫困边缘户入户核实登记表" and context.stage == "入户核实"
     assert [h.per_capita for h in context.households] == ["3600.00", "3800.00"]
     assert context.verified_on == local_date(now) and context.standard == "超过3326元且低于4000元"
@@ -121,7 +122,8 @@ def test_a_refusal_and_a_return_are_on_the_form_and_a_later_verification_gets_it
     assert load_rows(world.session, [returned])[returned].stage == EDGE_STAGE
     clerks.decide(EDGE_STAGE, later, [returned])
     world.session.commit()
-    assert list(ready_batches(world.session, EDGE, 2026, "", EDGE_STAGE)) == [(form.scope_code, local_date(later))]
+    assert [(b.village_code, b.day) for b in ready(world.session, Run(EDGE, 2026, EDGE_STAGE, ""))] == [
+        (form.scope_code, local_date(later))]
     assert _render(world, EDGE, EDGE_STAGE, later) == 1
     again = _forms(world)[-1]
     assert again.id != form.id and again.scope_code == form.scope_code and _linked(world, again) == [returned]

@@ -23,7 +23,7 @@ from models.chains.village_exit.documents.three_rates_summary import render_thre
 from models.chains.village_exit.standards import rate, village_exit_policy
 from models.core.actors import Role
 from models.core.document import Document
-from models.core.errors import InvalidInput, TransitionRefused
+from models.core.errors import InvalidInput
 from models.door.sampling import Unit, draw, required_people
 from models.policy.loading import Comparison, Threshold
 from tests.village_walk import T0, assess, county_check, finish_stage, open_villages, walk_to
@@ -77,18 +77,6 @@ def test_the_samples_redraw_from_their_stored_seeds(world):
     assert {r.household_id for r in non_poor if r.drawn} == {r.household_id for r in non_poor if r.group_name == group}
     again = draw_village_check(session=world.session, case_id=ids[0], now=now, actor=team, seed=1)
     assert again.id == check.id and again.wrong_exit_seed == check.wrong_exit_seed
-
-
-def test_only_the_county_team_draws_at_the_check_stage(world):
-    ids = open_villages(world, world.villages[:1])
-    with pytest.raises(TransitionRefused) as refused:
-        draw_village_check(session=world.session, case_id=ids[0], now=T0, actor=world.actor(Role.COUNTY_RECHECK_TEAM))
-    assert refused.value.reason == "“村委会和驻村工作队申请退出”环节不抽样核查"
-    now = walk_to(world, ids, "VILLAGE_COUNTY_CHECK", T0)
-    with pytest.raises(TransitionRefused) as refused:
-        draw_village_check(session=world.session, case_id=ids[0], now=now,
-                           actor=world.actor(Role.TOWNSHIP_CHECK_TEAM, world.township))
-    assert "须由县级复核组决定" in refused.value.reason
 
 
 def test_a_finding_is_for_a_drawn_household_and_a_wrong_one_needs_a_reason(world):

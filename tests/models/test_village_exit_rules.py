@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from demo.rounds.village_exit import SCENARIOS
 from models.chains.village_exit.stages import CODE, VILLAGE_EXIT
-from models.core.actors import ROLE_NAMES, Role
+from models.core.actors import Role
 from models.core.case import Case, Outcome, StageRecord, Status
 from models.core.errors import TransitionRefused
 from models.door.engine import Move, transition
@@ -53,34 +53,6 @@ def test_the_stage_role_moves_the_village_on(world, stage):
         assert got.status == Status.EXITED
     else:
         assert (got.stage, got.status) == (following.code, Status.ACTIVE)
-
-
-@pytest.mark.parametrize("stage", DECIDED, ids=lambda s: s.code)
-def test_another_role_is_refused_with_the_role_it_needs(world, stage):
-    ids = open_villages(world, world.villages[:1])
-    now = walk_to(world, ids, stage.code, T0)
-    wrong = Role.GROUP_LEADER
-    with pytest.raises(TransitionRefused) as refused:
-        approve(world, stage.code, ids[0], actor_for(world, wrong, world.villages[0]), now)
-    assert refused.value.reason == (f"{stage.name}环节须由{ROLE_NAMES[stage.role]}决定，"
-                                    f"{actor_for(world, wrong, world.villages[0]).title()}无权决定")
-    assert case(world, ids[0]).stage == stage.code
-
-
-def test_another_townships_government_is_refused(world):
-    ids = open_villages(world, world.villages[:1])
-    now = walk_to(world, ids, "VILLAGE_MEETING", T0)
-    other = world.actor(Role.TOWNSHIP_GOVERNMENT, world.area.townships[1])
-    with pytest.raises(TransitionRefused) as refused:
-        approve(world, "VILLAGE_MEETING", ids[0], other, now)
-    assert refused.value.reason == f"案件不在{other.title()}的辖区内"
-
-
-def test_a_move_at_the_wrong_stage_is_refused(world):
-    ids = open_villages(world, world.villages[:1])
-    with pytest.raises(TransitionRefused) as refused:
-        approve(world, "VILLAGE_MEETING", ids[0], world.actor(Role.TOWNSHIP_GOVERNMENT, world.township), T0)
-    assert refused.value.reason == "案件当前处于“村委会和驻村工作队申请退出”环节，不在“乡村研究退出会议”环节"
 
 
 def test_acceptance_needs_the_form(world):

@@ -26,12 +26,10 @@ from models.core.workdays import (
     HolidayNotice,
     WorkCalendar,
     add_workdays,
-    calendar_known,
     is_workday,
     load_calendar,
     workday_deadline,
     workdays_between,
-    workdays_left,
 )
 from models.door.chain import chain_named
 from models.policy.loading import parse_policy
@@ -110,17 +108,9 @@ def test_a_working_day_deadline_ends_at_midnight_office_time_like_clock_deadline
     assert workday_deadline(parse("2026-02-14 01:00"), 1, PACKAGE).last_day == date(2026, 2, 24)
 
 
-def test_working_days_left_count_today_and_skip_the_holiday() -> None:
-    due = workday_deadline(parse("2026-09-30 15:00"), 5, PACKAGE).at
-    assert workdays_left(due, parse("2026-09-30 16:00"), PACKAGE).days == 6  # 09-30 itself and the five
-    assert workdays_left(due, parse("2026-10-03 09:00"), PACKAGE).days == 5
-    assert workdays_left(due, parse("2026-10-13 23:59"), PACKAGE).days == 1
-    assert workdays_left(due, parse("2026-10-14 00:00"), PACKAGE).days == 0
-
-
 def test_the_calendar_knows_2004_to_2026_only() -> None:
-    assert calendar_known(2026, PACKAGE) and calendar_known(2004, PACKAGE)
-    assert not calendar_known(2027, PACKAGE) and not calendar_known(2003, PACKAGE)
+    assert PACKAGE.known(2026) and PACKAGE.known(2004)
+    assert not PACKAGE.known(2027) and not PACKAGE.known(2003)
 
 
 def test_into_2027_the_count_falls_back_to_weekends_and_says_so() -> None:

@@ -18,10 +18,10 @@ import uvicorn
 from cli.web import add_demo_logins
 from models.core.actors import Role
 from models.core.case import Case
+from models.core.passwords import hash_password
 from models.core.web_users import add_web_user
 from tests.walk import open_all
 from web.app import create_app
-from web.auth import hash_password
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
 PASSWORD = "mima-12345"

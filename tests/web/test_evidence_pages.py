@@ -155,9 +155,9 @@ def test_an_objection_outside_the_window_is_refused(browser, world, logins, open
 
 def test_the_township_check_team_records_a_home_check_and_then_decides(browser, world, logins, opened, clock):
     from models.core.actors import Role
+    from models.core.passwords import hash_password
     from models.core.web_users import add_web_user
     from tests.web.conftest import PASSWORD
-    from web.auth import hash_password
 
     t1 = world.area.townships[0]
     village = world.area.villages[t1][0]

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from models.chains.village_exit.standards import VillageAssessment
 from models.core.actors import Role
 from models.core.case import Case
+from models.core.passwords import hash_password
 from models.core.web_users import add_web_user
 from models.policy.loading import policy_for
 from tests import village_walk as walk
 from tests.web.conftest import PASSWORD, csrf_of
-from web.auth import hash_password
 
 
 def assessments(world) -> int:

@@ -3,12 +3,16 @@ nothing."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from cli.web import users_add
 from models.core.actors import Role
+from models.core.settings import PROJECT_ROOT
 from models.core.web_users import WebUser
 
 runner = CliRunner()
@@ -41,3 +45,18 @@ def test_users_add_refuses_an_unknown_person_a_short_password_and_a_second_use_o
     again = runner.invoke(users, ["add", "x", "--actor", actor.name, "--password", "long-enough-1"])
     assert again.exit_code == 1 and "登录名已存在" in again.output
     assert logins(world) == 1
+
+
+def test_adding_logins_takes_nothing_from_the_web_layer(world):
+    """The CLI imports web/ only to serve the dashboard: a login's hash is made below it (models/core/passwords.py)."""
+    actor = world.actor(Role.TOWNSHIP_GOVERNMENT, world.township)
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom cli.main import app\n"
+            "from cli.web import add_demo_logins\nfrom models.core.db import session_scope\n"
+            f"done = CliRunner().invoke(app, ['users', 'add', 'lihong', '--actor', {actor.name!r}, '--password', "
+            "'long-enough-1'])\nassert done.exit_code == 0, done.output\n"
+            "with session_scope() as session:\n    assert add_demo_logins(session)\n    session.commit()\n"
+            "print(' '.join(m for m in sys.modules if m == 'web' or m.startswith('web.')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
+    assert logins(world) > 1

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from models.chains.edge_identify.policy import EDGE_EXCLUSION_NAMES, EdgeHousehold
 from models.door.chain import CaseRow
 from models.home_checks.incomes import incomes_of_year
 from models.home_checks.standards import round_yuan
-from models.policy.loading import EDGE_EXCLUSION_NAMES, EdgeHousehold, policy_for
+from models.policy.loading import policy_for
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from models.core.actors import Role
 from models.core.bulk import fetch_in, from_db
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Stage, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Sampler, Stage, Takes, register
 from models.door.sampling import SampleCase
 from models.home_checks.standards import Assessment
 
@@ -99,13 +99,14 @@ HOUSEHOLD_EXIT = register(
             Stage("CHECK_REQUEST", "申请入户核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   sends_back_to="COMMITTEE_REVIEW"),
             Stage("HOME_CHECK", "乡镇入户核查", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  assessed=True, documents=("home_check_form",), sends_back_to="COMMITTEE_REVIEW",
+                  inputs=(Takes(Input.HOME_CHECK),), documents=("home_check_form",), sends_back_to="COMMITTEE_REVIEW",
                   guards=(Guard("home_check_passed", home_check_passed),)),
             Stage("PUBLICITY", "村、乡镇公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("village_notice",), sends_back_to="HOME_CHECK"),
             Stage("COUNTY_REQUEST", "审核研究并请示县", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
                   documents=("township_request",), sends_back_to="HOME_CHECK"),
-            Stage("COUNTY_RECHECK", "县级抽查复核", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sampled=True, assessed=True,
+            Stage("COUNTY_RECHECK", "县级抽查复核", Level.COUNTY, Role.COUNTY_RECHECK_TEAM,
+                  sampling=Sampler.MACHINE, inputs=(Takes(Input.HOME_CHECK),),
                   documents=("recheck_form",), sends_back_to="HOME_CHECK",
                   guards=(Guard("recheck_passed", recheck_passed),)),
             Stage("COUNTY_APPROVAL", "县级审批公告", Level.COUNTY, Role.COUNTY_GOVERNMENT, window_scope=Level.TOWNSHIP,

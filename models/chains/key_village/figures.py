@@ -20,16 +20,16 @@ from fractions import Fraction
 from sqlalchemy import Numeric
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.chains.key_village.policy import KeyVillage
 from models.chains.village_exit.standards import percent, rate
 from models.core import audit
 from models.core.actors import Actor
 from models.core.clock import to_db
-from models.core.errors import InvalidInput, NotFound, PolicyMissing, TransitionRefused
-from models.door.cases import load_rows
-from models.door.chain import CaseRow, chain_named
-from models.door.engine import Move, check_actor
+from models.core.errors import InvalidInput, PolicyMissing, TransitionRefused
+from models.door.chain import CaseRow, Input, chain_named
+from models.door.inputs import admit
 from models.door.sampling import SampleCase
-from models.policy.loading import KeyVillage, policy_for
+from models.policy.loading import policy_for
 
 RANKING_RULE = ("按相对贫困程度排序：农民人均纯收入由低到高；相同的，相对贫困户占比由高到低；仍相同的，"
                 "村集体经济收入由低到高；各项均相同的，按村统计用区划代码由小到大")
@@ -133,20 +133,15 @@ def shortfalls(collective_income: Decimal, standard: KeyVillage) -> list[str]:
 def record_figures(*, session: Session, case_id: int, stage: str, figures: Figures, actor: Actor,
                    now: datetime) -> KeyVillageFacts:
     """Store a village's figures at a stage that ranks (the caller commits); the stage's person records them."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or not actor.covers(row.village_code):
-        raise NotFound(f"案件{case_id}不存在")
+    row = admit(session=session, case_ids=[case_id], actor=actor, stage=stage, kind=Input.VILLAGE_FIGURES,
+                now=now)[case_id]
     if row.household_id is not None:
         raise InvalidInput(f"案件{case_id}", "村", "无", "重点帮扶村确认只适用于村级案件")
     the_stage = chain_named(row.chain).stage(stage)
-    problem: str | None = None if the_stage.assessed else f"{the_stage.name}环节不登记村情数据"
-    problem = problem or check_actor(actor, the_stage, Move.APPROVE, objection=False)
-    if problem is None and row.stage != stage:
-        problem = f"案件当前不在“{the_stage.name}”环节"
-    if problem is None and the_stage.sampled:
+    if the_stage.sampling is not None:
         problem = _not_drawn(session, row.record_id, the_stage.name)
-    if problem:
-        raise TransitionRefused({case_id: problem})
+        if problem:
+            raise TransitionRefused({case_id: problem})
     check_figures(figures, f"案件{case_id}")
     facts = KeyVillageFacts(
         case_id=case_id, stage=stage, year=row.year, households=figures.households,
@@ -191,23 +186,33 @@ def rank_inputs(session: Session, case_ids: Sequence[int], stage: str) -> list[R
                       f.collective_income) for f in newest_figures(session, case_ids, stage).values()]
 
 
-def figures_ready(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
-    """The stage's figures are recorded during this visit and meet the application conditions."""
-    reasons: dict[int, str] = {}
+def visit_figures(session: Session, rows: Sequence[CaseRow]) -> dict[int, KeyVillageFacts]:
+    """Each case's newest figures at its stage, when recorded during this visit."""
+    found: dict[int, KeyVillageFacts] = {}
     by_stage: dict[str, list[CaseRow]] = {}
     for row in rows:
         by_stage.setdefault(row.stage, []).append(row)
     for stage, group in by_stage.items():
-        found = newest_figures(session, [r.id for r in group], stage)
+        newest = newest_figures(session, [r.id for r in group], stage)
         for row in group:
-            facts = found.get(row.id)
-            start = row.record_opened_at
-            if facts is None or start is None or to_db(facts.recorded_at) < to_db(start):
-                reasons[row.id] = "尚未登记本环节核实的村情数据（总户数、相对贫困户数、人均纯收入、集体经济收入）"
-                continue
-            missing = shortfalls(facts.collective_income, key_village_policy(row.village_code, row.year))
-            if missing:
-                reasons[row.id] = f"不符合重点帮扶村申报条件：{'；'.join(missing)}"
+            facts, start = newest.get(row.id), row.record_opened_at
+            if facts is not None and start is not None and to_db(facts.recorded_at) >= to_db(start):
+                found[row.id] = facts
+    return found
+
+
+def figures_ready(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
+    """The stage's figures are recorded during this visit and meet the application conditions."""
+    reasons: dict[int, str] = {}
+    found = visit_figures(session, rows)
+    for row in rows:
+        facts = found.get(row.id)
+        if facts is None:
+            reasons[row.id] = "尚未登记本环节核实的村情数据（总户数、相对贫困户数、人均纯收入、集体经济收入）"
+            continue
+        missing = shortfalls(facts.collective_income, key_village_policy(row.village_code, row.year))
+        if missing:
+            reasons[row.id] = f"不符合重点帮扶村申报条件：{'；'.join(missing)}"
     return reasons
 
 

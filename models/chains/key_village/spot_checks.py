@@ -19,18 +19,24 @@ from decimal import Decimal
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from models.chains.key_village.figures import KeyVillageFacts, key_village_policy, newest_figures, shortfalls
+from models.chains.key_village.figures import (
+    KeyVillageFacts,
+    key_village_policy,
+    newest_figures,
+    shortfalls,
+    visit_figures,
+)
+from models.chains.key_village.policy import KeyVillage
 from models.core import audit
 from models.core.actors import Actor
 from models.core.case import Case, StageRecord, Status
-from models.core.clock import to_db
-from models.core.errors import NotFound, TransitionRefused
+from models.core.errors import NotFound
 from models.core.regions import Level, prefix
 from models.door.cases import hold_scope
-from models.door.chain import CaseRow, chain_named
-from models.door.engine import Move, check_actor
+from models.door.chain import CaseRow, Input
+from models.door.inputs import admit
 from models.door.sampling import Sample, SampleCase, Unit, draw, required_people
-from models.policy.loading import KeyVillage, Sampling
+from models.policy.thresholds import Sampling
 
 CODE = "KEY_VILLAGE"
 CHECKS = {"KEY_CITY_CHECK": "市级抽查核实", "KEY_PROVINCE_CHECK": "省级实地复核"}
@@ -64,8 +70,6 @@ def draw_county_sample(*, session: Session, stage: str, county_code: str, year: 
     """The checking team draws the county's sample of the villages newly at its check (the caller commits); None when
     no village waits. The seed is stored with the sample, so anyone can redraw it and get the same villages."""
     name = _check_name(stage)
-    if not actor.covers(county_code):
-        raise NotFound(f"{county_code}不在{actor.title()}的辖区内")
     scope = prefix(county_code, Level.COUNTY)
     hold_scope(session, CODE, year, scope)  # two draws at once: the second waits, then finds nothing new
     population = session.execute(
@@ -78,9 +82,8 @@ def draw_county_sample(*, session: Session, stage: str, county_code: str, year: 
     ).tuples().all()
     if not population:
         return None
-    problem = check_actor(actor, chain_named(CODE).stage(stage), Move.APPROVE, objection=False)
-    if problem:
-        raise TransitionRefused({case_id: problem for case_id, _ in population})
+    admit(session=session, case_ids=[case_id for case_id, _ in population], actor=actor, stage=stage, kind=Input.SAMPLE,
+          now=now)
     rule = sample_rule(key_village_policy(county_code, year), stage)
     seed = secrets.randbits(31) if seed is None else seed
     picked = set(draw([Unit(case_id, 1) for case_id, _ in population], rule, seed))
@@ -122,21 +125,6 @@ def findings(found: KeyVillageFacts, reported: KeyVillageFacts | None, standard:
     if changed:
         problems.append(f"{check}的村情数据与县级审核数据不符：{'；'.join(changed)}")
     return problems
-
-
-def visit_figures(session: Session, rows: Sequence[CaseRow]) -> dict[int, KeyVillageFacts]:
-    """Each case's newest figures at its stage, when recorded during this visit."""
-    found: dict[int, KeyVillageFacts] = {}
-    by_stage: dict[str, list[CaseRow]] = {}
-    for row in rows:
-        by_stage.setdefault(row.stage, []).append(row)
-    for stage, group in by_stage.items():
-        newest = newest_figures(session, [r.id for r in group], stage)
-        for row in group:
-            facts, start = newest.get(row.id), row.record_opened_at
-            if facts is not None and start is not None and to_db(facts.recorded_at) >= to_db(start):
-                found[row.id] = facts
-    return found
 
 
 def spot_check_passed(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:

@@ -10,21 +10,19 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.chains.monitoring.campaign import CHAIN, monitoring_policy, warnings_of
+from models.chains.monitoring.campaign import monitoring_policy, warnings_of
 from models.chains.monitoring.tables import MonitoringAssignment
 from models.core.actors import ROLE_NAMES, Actor, Role
-from models.core.case import Case, Status
-from models.core.errors import InvalidInput, NotFound
+from models.core.errors import InvalidInput
 from models.core.regions import Level, prefix
 from models.core.workdays import workday_deadline
-from models.door.chain import chain_named
+from models.door.chain import Input
+from models.door.inputs import admit
 from models.home_checks.standards import GUARANTEES
 from models.policy.loading import policy_for
 
 ASSIST = "MON_ASSIST"
-CONFIRM = "MON_CONFIRM"
 CLOSEOUT = "MON_CLOSEOUT"
-TOWNSHIP_ROLES = {Role.TOWNSHIP_GOVERNMENT, Role.TOWNSHIP_CHECK_TEAM}
 
 
 def assignments_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[MonitoringAssignment]]:
@@ -44,17 +42,6 @@ def guarantee_of(session: Session, assignment: MonitoringAssignment) -> str:
     return warning.guarantee
 
 
-def _case_at(session: Session, case_id: int, stages: set[str], what: str) -> Case:
-    case = session.get(Case, case_id)
-    if case is None or case.chain != CHAIN:
-        raise NotFound(f"监测案件{case_id}不存在")
-    if case.status != Status.ACTIVE or case.stage not in stages:
-        names = "或".join(f"“{chain_named(CHAIN).stage(s).name}”" for s in sorted(stages))
-        raise InvalidInput(f"案件{case_id}", "环节", chain_named(CHAIN).stage(case.stage).name,
-                           f"{what}须在{names}环节办理")
-    return case
-
-
 def department_name(village_code: str, year: int, guarantee: str) -> str:
     """The county's department that fixes this item, e.g. 长沙县住房和城乡建设局 (policy [monitoring.departments])."""
     departments = monitoring_policy(village_code, year).departments
@@ -67,11 +54,9 @@ def department_name(village_code: str, year: int, guarantee: str) -> str:
 def assign_departments(*, session: Session, case_id: int, liaisons: Mapping[str, Actor], actor: Actor,
                        now: datetime) -> list[MonitoringAssignment]:
     """Hand each unassigned warning of the case to its department's person (交办), due in the policy's working days
-    of MON_ASSIST from today (the caller commits)."""
-    case = _case_at(session, case_id, {CONFIRM, ASSIST}, "交办行业部门")
+    of MON_ASSIST from today (the caller commits); at confirmation, or for a warning raised during assistance."""
+    case = admit(session=session, case_ids=[case_id], actor=actor, stage=None, kind=Input.ASSIGNMENT, now=now)[case_id]
     record = f"案件{case_id}交办"
-    if actor.role not in TOWNSHIP_ROLES or not actor.covers(case.village_code):
-        raise InvalidInput(record, "交办人", actor.title(), "须为本乡镇的乡镇人民政府或核查组人员（镇脱贫办）")
     workdays = policy_for(case.village_code, case.year).deadline_workdays.get(ASSIST)
     if workdays is None:
         raise InvalidInput(f"{case.village_code[:2]}/{case.year}.toml", "deadline_workdays", ASSIST,
@@ -105,7 +90,7 @@ def assign_departments(*, session: Session, case_id: int, liaisons: Mapping[str,
 def request_closeout(*, session: Session, case_id: int, actor: Actor, measures: str,
                      now: datetime) -> list[MonitoringAssignment]:
     """The department's person records the measures taken and asks to close out their items (the caller commits)."""
-    _case_at(session, case_id, {ASSIST}, "申请销号")
+    admit(session=session, case_ids=[case_id], actor=actor, stage=ASSIST, kind=Input.CLOSEOUT_REQUEST, now=now)
     record = f"案件{case_id}销号申请"
     if not measures.strip():
         raise InvalidInput(record, "帮扶措施", measures, "须写明采取的补短帮扶措施")
@@ -124,10 +109,8 @@ def verify_closeout(*, session: Session, case_id: int, actor: Actor, results: Ma
                     now: datetime) -> list[MonitoringAssignment]:
     """The township verifies each item the departments asked to close out (核实), met or not; an item not met gets a
     new time limit of the same number of working days from today (the caller commits)."""
-    case = _case_at(session, case_id, {CLOSEOUT}, "核实销号")
+    admit(session=session, case_ids=[case_id], actor=actor, stage=CLOSEOUT, kind=Input.CLOSEOUT_CHECK, now=now)
     record = f"案件{case_id}销号核实"
-    if actor.role not in TOWNSHIP_ROLES or not actor.covers(case.village_code):
-        raise InvalidInput(record, "核实人", actor.title(), "须为本乡镇的乡镇人民政府或核查组人员（镇脱贫办）")
     assignments = assignments_of(session, [case_id]).get(case_id, [])
     by_item = {guarantee_of(session, a): a for a in assignments}
     for key in results:

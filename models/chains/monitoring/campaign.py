@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from models.chains.monitoring.policy import Monitoring
 from models.chains.monitoring.tables import (
     MonitoringCampaign,
     MonitoringObservation,
@@ -30,7 +31,7 @@ from models.core.regions import Level, Region, prefix
 from models.documents.render import cn_period
 from models.door.cases import open_cases
 from models.home_checks.standards import GUARANTEES
-from models.policy.loading import Monitoring, policy_for
+from models.policy.loading import policy_for
 
 CHAIN = "MONITORING"
 CAMPAIGN_ROLES = {Role.TOWNSHIP_GOVERNMENT, Role.COUNTY_GOVERNMENT}

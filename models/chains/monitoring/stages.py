@@ -16,10 +16,14 @@ from models.chains.monitoring.assist import assignments_of
 from models.chains.monitoring.campaign import CHAIN, warnings_of
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Stage, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Stage, Takes, register
 from models.home_checks.standards import GUARANTEES
 
 CODE = CHAIN
+# The township (its government or its check team, 镇脱贫办) hands items out and verifies them, even while the
+# departments hold the case: a warning raised during assistance is assigned at MON_ASSIST.
+TOWNSHIP = (Role.TOWNSHIP_GOVERNMENT, Role.TOWNSHIP_CHECK_TEAM)
+ASSIGNMENT = Takes(Input.ASSIGNMENT, TOWNSHIP)
 
 
 def warning_raised(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
@@ -85,14 +89,16 @@ MONITORING = register(
         summary="动态监测发现缺项、村级标注预警、乡镇审核确定并交办行业部门、行业部门限时帮扶并申请销号、乡镇核实批准销号",
         stages=(
             Stage("MON_FLAG", "村级标注预警", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
-                  guards=(Guard("warning_raised", warning_raised),)),
+                  documents=("monitoring_round_summary",), guards=(Guard("warning_raised", warning_raised),)),
             Stage("MON_CONFIRM", "乡镇审核确定预警并交办", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
-                  documents=("monitoring_assignment_notice",), sends_back_to="MON_FLAG",
+                  inputs=(ASSIGNMENT,), documents=("monitoring_assignment_notice",), sends_back_to="MON_FLAG",
                   guards=(Guard("departments_assigned", departments_assigned),)),
             Stage("MON_ASSIST", "行业部门补短帮扶并申请销号", Level.COUNTY, Role.INDUSTRY_DEPARTMENT,
+                  inputs=(ASSIGNMENT, Takes(Input.CLOSEOUT_REQUEST)),
                   guards=(Guard("closeout_requested", closeout_requested),)),
             Stage("MON_CLOSEOUT", "乡镇核实批准销号", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
-                  documents=("monitoring_closeout_form",), sends_back_to="MON_ASSIST",
+                  inputs=(Takes(Input.CLOSEOUT_CHECK, TOWNSHIP),), documents=("monitoring_closeout_form",),
+                  sends_back_to="MON_ASSIST",
                   guards=(Guard("closeout_verified", closeout_verified),)),
         ),
     )

@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from models.chains.rectification.policy import Rectification
 from models.core.clock import cn_date, local_date, start_of_local_day
 from models.core.errors import InvalidInput, PolicyMissing
 from models.core.settings import get_settings
 from models.core.workdays import workday_deadline
-from models.policy.loading import Rectification, policy_for
+from models.policy.loading import policy_for
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint, insert
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.chains.rectification.checklist import ChecklistItem, checklist_item, due_for, rectification_policy
 from models.core import audit
 from models.core.actors import Actor
-from models.core.case import Case, Status
-from models.core.errors import InvalidInput, NotFound, TransitionRefused
+from models.core.errors import InvalidInput, NotFound
 from models.core.regions import Level, Region
-from models.door.cases import RECORD, load_rows, new_records
-from models.door.chain import chain_named
-from models.door.engine import Move, Result, apply, check_actor
+from models.door.cases import open_cases
+from models.door.chain import Input, chain_named
+from models.door.engine import Move, Result, apply
+from models.door.inputs import admit, recorder_problem
 
 CODE = "RECTIFICATION"
+FIX = "RECT_FIX"  # the stage at which the responsible unit reports its fix
 
 
 class RectificationItem(SQLModel, table=True):
@@ -105,7 +106,7 @@ def record_findings(*, session: Session, year: int, findings: Sequence[FindingIn
     area, a checklist item of the year, what was found, and a unit the item names.
     """
     first = chain_named(CODE).first
-    problem = check_actor(actor, first, Move.APPROVE, objection=False)
+    problem = recorder_problem(actor, first, Input.FINDING)
     if problem:
         raise InvalidInput("排查问题登记", "登记人", actor.title(), problem)
     if not findings:
@@ -127,25 +128,17 @@ def record_findings(*, session: Session, year: int, findings: Sequence[FindingIn
                                f"须为该排查事项所列责任单位之一：{'、'.join(item.units)}")
         settings = rectification_policy(finding.village_code, year)
         checked.append((finding, item, due_for(item, settings, year, now, finding.due)))
-    case_ids: list[int] = []
-    for finding, item, due in checked:
-        case = Case(chain=CODE, year=year, household_id=None, village_code=finding.village_code, stage=first.code,
-                    status=Status.ACTIVE, version=1, opened_at=now)
-        session.add(case)
-        session.flush()
-        assert case.id is not None
-        case_ids.append(case.id)
+    case_ids = open_cases(
+        session=session, chain=CODE, year=year, now=now, actor=actor, one_a_year=False,
+        village_codes=[finding.village_code for finding, _, _ in checked],
+        details=[{"item": item.code, "unit": finding.unit, "due": due.last_day.isoformat()}
+                 for finding, item, due in checked],
+    )
+    for case_id, (finding, item, due) in zip(case_ids, checked, strict=True):
         session.add(RectificationFinding(
-            case_id=case.id, item_id=_item_row(session, finding.village_code[:2], year, item),
+            case_id=case_id, item_id=_item_row(session, finding.village_code[:2], year, item),
             village_code=finding.village_code, found=finding.found.strip(), unit=finding.unit, due_at=due.at,
             due_rule=due.rule, due_provisional=due.provisional, actor_id=actor.id or 0, found_at=now))
-    rows = load_rows(session, case_ids)
-    session.execute(insert(RECORD), new_records(list(rows.values()), first, now))
-    audit.append(session, [
-        audit.Event(now, actor.name, f"{CODE}.OPEN", case_id, {
-            "stage": first.code, "item": item.code, "unit": finding.unit, "due": due.last_day.isoformat()})
-        for case_id, (finding, item, due) in zip(case_ids, checked, strict=True)
-    ])
     session.flush()
     return case_ids
 
@@ -160,17 +153,7 @@ def finding_of(session: Session, case_id: int) -> RectificationFinding:
 def report_fix(*, session: Session, case_id: int, action: str, evidence: str, actor: Actor, now: datetime) -> Result:
     """The responsible unit reports its fix with the evidence and sends the finding on for verification, in one
     transaction of the caller's (no commit); a refused move writes nothing."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or row.chain != CODE:
-        raise NotFound(f"案件{case_id}不存在")
-    stage = chain_named(CODE).stage("RECT_FIX")
-    problem = check_actor(actor, stage, Move.APPROVE, objection=False)
-    if problem is None and not actor.covers(row.village_code):
-        problem = f"案件不在{actor.title()}的辖区内"
-    if problem is None and (row.stage != stage.code or row.status != Status.ACTIVE):
-        problem = f"案件当前处于“{chain_named(CODE).stage(row.stage).name}”环节，不在“{stage.name}”环节"
-    if problem:
-        raise TransitionRefused({case_id: problem})
+    row = admit(session=session, case_ids=[case_id], actor=actor, stage=FIX, kind=Input.FIX, now=now)[case_id]
     for label, text in (("整改情况", action), ("佐证材料", evidence)):
         if not text.strip():
             raise InvalidInput(f"案件{case_id}", label, text, "报送整改须写明整改情况并附佐证材料")
@@ -181,19 +164,4 @@ def report_fix(*, session: Session, case_id: int, action: str, evidence: str, ac
     session.flush()
     audit.append(session, [audit.Event(now, actor.name, f"{CODE}.FIX_REPORT", case_id,
                                        {"unit": finding.unit, "evidence": evidence.strip()})])
-    return apply(session=session, chain=CODE, stage=stage.code, case_ids=[case_id], move=Move.APPROVE, actor=actor,
-                 now=now)
-
-
-def latest_fixes(session: Session, case_ids: Sequence[int]) -> dict[int, RectificationFix]:
-    """The newest reported fix of each case, by case id."""
-    found: dict[int, RectificationFix] = {}
-    for case_id, fix in session.exec(
-        select(RectificationFinding.case_id, RectificationFix)
-        .join(RectificationFix, col(RectificationFix.finding_id) == col(RectificationFinding.id))
-        .where(col(RectificationFinding.case_id).in_(list(case_ids)))
-        .order_by(col(RectificationFix.reported_at), col(RectificationFix.id))
-    ):
-        found[case_id] = fix
-    return found
-
+    return apply(session=session, chain=CODE, stage=FIX, case_ids=[case_id], move=Move.APPROVE, actor=actor, now=now)

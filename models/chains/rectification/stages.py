@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from models.chains.rectification.findings import CODE, RectificationFinding, RectificationFix
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Stage, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Stage, Takes, register
 
 
 def finding_recorded(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
@@ -45,9 +45,9 @@ RECTIFICATION = register(
         finished="已销号",
         summary="县级排查交办（问题、责任单位、完成时限）、责任单位整改并报送佐证、乡镇核查验收（可退回）、县级复核销号",
         stages=(
-            Stage("RECT_ASSIGN", "排查问题交办", Level.COUNTY, Role.COUNTY_RECHECK_TEAM,
+            Stage("RECT_ASSIGN", "排查问题交办", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, inputs=(Takes(Input.FINDING),),
                   guards=(Guard("finding_recorded", finding_recorded),)),
-            Stage("RECT_FIX", "责任单位整改", Level.VILLAGE, Role.RECTIFICATION_UNIT,
+            Stage("RECT_FIX", "责任单位整改", Level.VILLAGE, Role.RECTIFICATION_UNIT, inputs=(Takes(Input.FIX),),
                   guards=(Guard("fix_reported", fix_reported),)),
             Stage("RECT_VERIFY", "乡镇核查验收", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM, sends_back_to="RECT_FIX"),
             Stage("RECT_CLOSE", "县级复核销号", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sends_back_to="RECT_FIX",

@@ -21,9 +21,8 @@ from models.core.actors import Actor
 from models.core.case import Case, StageRecord, Status
 from models.core.errors import InvalidInput, NotFound, TransitionRefused
 from models.core.household import INCOME_FIELDS, Income, IncomeBase, Member
-from models.door.cases import load_rows
-from models.door.chain import CaseRow, chain_named
-from models.door.engine import Move, check_actor
+from models.door.chain import CaseRow, Input
+from models.door.inputs import admit
 from models.door.sampling import Sample, SampleCase, Unit, draw, required_people
 from models.home_checks.standards import per_capita_net_income
 from models.policy.loading import Sampling
@@ -65,6 +64,7 @@ def draw_city_samples(*, session: Session, chain: str, year: int, scope: str, no
         .group_by(col(Case.village_code), col(Case.id), col(StageRecord.id))
         .order_by(col(Case.village_code), col(Case.id))
     ).tuples().all()
+    admit(session=session, case_ids=[r[1] for r in population], actor=actor, stage=STAGE, kind=Input.SAMPLE, now=now)
     samples = []
     for village in sorted({r[0] for r in population}):
         standard = standard_for(village, year)
@@ -94,15 +94,8 @@ def record_city_check(*, session: Session, case_id: int, actor: Actor, now: date
                       income: IncomeBase | None = None, finding: str = "") -> RelativeCityCheck:
     """Store the city team's check of a drawn household (the caller commits): the income re-measured (or the recorded
     one) judged against the line, plus any other finding; refused for a person, stage or household that may not."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or not actor.covers(row.village_code):
-        raise NotFound(f"案件{case_id}不存在或不在{actor.title()}的辖区内")
-    stage = chain_named(row.chain).stage(STAGE)
-    problem = check_actor(actor, stage, Move.APPROVE, objection=False)
-    if problem:
-        raise TransitionRefused({case_id: problem})
-    if row.stage != STAGE or row.status != Status.ACTIVE:
-        raise TransitionRefused({case_id: f"案件不在“{stage.name}”环节"})
+    row = admit(session=session, case_ids=[case_id], actor=actor, stage=STAGE, kind=Input.INCOME_RECHECK,
+                now=now)[case_id]
     drawn = session.scalars(select(col(SampleCase.drawn)).where(
         col(SampleCase.stage_record_id) == row.record_id, col(SampleCase.case_id) == case_id)).first()
     if not drawn:

@@ -12,9 +12,9 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.core import audit
 from models.core.actors import Actor
-from models.core.errors import InvalidInput, NotFound
-from models.door.cases import load_rows
-from models.door.chain import CaseRow
+from models.core.errors import InvalidInput
+from models.door.chain import CaseRow, Input
+from models.door.inputs import admit
 
 STAGE = "REL_RECORD"
 LABOUR_NAMES = {True: "有劳动能力", False: "无劳动能力"}
@@ -48,19 +48,15 @@ REQUIRED = {"cause": "致贫原因", "helper": "帮扶责任人", "three_year_pl
 
 def write_record(*, session: Session, case_id: int, data: RelativeRecordBase, actor: Actor,
                  now: datetime) -> RelativeRecord:
-    """Fill in (or correct) a household's card at the record stage (the caller commits); an empty required field or
-    negative funds is refused and nothing is written."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or row.chain != "RELATIVE_IDENTIFY" or not actor.covers(row.village_code):
-        raise NotFound(f"案件{case_id}不存在或不在{actor.title()}的辖区内")
+    """Fill in (or correct) a household's card at the record stage (the caller commits); a person or case the stage
+    input check refuses, an empty required field or negative funds is refused and nothing is written."""
+    admit(session=session, case_ids=[case_id], actor=actor, stage=STAGE, kind=Input.RECORD_CARD, now=now)
     record = f"案件{case_id}建档立卡"
     for name, label in REQUIRED.items():
         if not str(getattr(data, name)).strip():
             raise InvalidInput(record, label, "空", "建档立卡须填写致贫原因、帮扶责任人、三年帮扶规划和年度帮扶计划")
     if data.funds < 0:
         raise InvalidInput(record, "扶持资金", data.funds, "金额不能为负数")
-    if row.stage != STAGE:
-        raise InvalidInput(record, "环节", row.stage, "只能在建档立卡环节填写")
     card = session.scalars(select(RelativeRecord).where(col(RelativeRecord.case_id) == case_id)).first()
     if card is None:
         card = RelativeRecord(**data.model_dump(), case_id=case_id, actor_id=actor.id or 0, recorded_at=now)

@@ -14,7 +14,7 @@ from models.chains.relative_identify.record import record_complete
 from models.chains.relative_identify.standards import relative_standard_met
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import Chain, Guard, Stage, register
+from models.door.chain import Chain, Guard, Input, Sampler, Stage, Takes, register
 
 CODE = "RELATIVE_IDENTIFY"
 STANDARD = Guard("relative_standard_met", relative_standard_met)
@@ -37,7 +37,8 @@ RELATIVE_IDENTIFY = register(
                   documents=("registration_form",), sends_back_to="REL_VILLAGE_REVIEW", guards=(STANDARD,)),
             Stage("REL_COUNTY_CHECK", "县扶贫办和统计局核查", Level.COUNTY, Role.COUNTY_RECHECK_TEAM,
                   sends_back_to="REL_TOWNSHIP_CHECK", guards=(STANDARD,)),
-            Stage("REL_CITY_CHECK", "市级随机抽样核查", Level.CITY, Role.CITY_CHECK_TEAM, sampled=True,
+            Stage("REL_CITY_CHECK", "市级随机抽样核查", Level.CITY, Role.CITY_CHECK_TEAM,
+                  sampling=Sampler.TEAM, inputs=(Takes(Input.SAMPLE), Takes(Input.INCOME_RECHECK)),
                   documents=("relative_city_check_form",), sends_back_to="REL_TOWNSHIP_CHECK",
                   guards=(Guard("city_check_passed", city_check_passed),)),
             Stage("REL_TEAM_VERIFY", "驻村工作组与村委会进村核实", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
@@ -45,7 +46,8 @@ RELATIVE_IDENTIFY = register(
             Stage("REL_FINAL_PUBLICITY", "村内公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("relative_notice",), sends_back_to="REL_TEAM_VERIFY"),
             Stage("REL_RECORD", "建档立卡", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
-                  documents=("relative_record_card",), guards=(Guard("record_complete", record_complete),)),
+                  inputs=(Takes(Input.RECORD_CARD),), documents=("relative_record_card",),
+                  guards=(Guard("record_complete", record_complete),)),
         ),
     )
 )

@@ -15,12 +15,13 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from models.chains.relative_identify.policy import RelativePoor
 from models.core.case import Case
 from models.core.household import Household
 from models.door.chain import CaseRow
 from models.home_checks.incomes import incomes_of_year
 from models.home_checks.standards import round_yuan
-from models.policy.loading import RelativePoor, policy_for
+from models.policy.loading import policy_for
 
 
 @dataclass(frozen=True)

@@ -20,18 +20,18 @@ from fractions import Fraction
 from sqlalchemy import func, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.chains.household_exit.stages import CODE as EXIT_CHAIN  # households whose exit is re-checked
 from models.chains.village_exit.standards import VillageAssessment, percent, rate, village_exit_policy
 from models.core import audit
 from models.core.actors import Actor
 from models.core.case import Case, Status
 from models.core.errors import InvalidInput, NotFound, TransitionRefused
 from models.core.household import Household, Member
-from models.door.cases import load_rows
-from models.door.chain import chain_named
-from models.door.engine import Move, check_actor
+from models.door.chain import Input
+from models.door.inputs import admit
 from models.door.sampling import Unit, draw, required_people
 
-EXIT_CHAIN = "HOUSEHOLD_EXIT"  # the households whose exit the wrong-exit sample re-checks
+STAGE = "VILLAGE_COUNTY_CHECK"  # the county's check of each village, which draws and records the samples
 
 
 class SampleKind(StrEnum):
@@ -128,14 +128,8 @@ def draw_village_check(
     *, session: Session, case_id: int, now: datetime, actor: Actor, seed: int | None = None,
     group_seed: int | None = None,
 ) -> VillageCheck:
-    """Draw both samples of a village case at a sampled stage (the caller commits); drawn once per stage visit."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or not actor.covers(row.village_code) or row.household_id is not None:
-        raise NotFound(f"村级案件{case_id}不存在")
-    stage = chain_named(row.chain).stage(row.stage)
-    problem = f"“{stage.name}”环节不抽样核查" if not stage.sampled else check_actor(actor, stage, Move.APPROVE, False)
-    if problem:
-        raise TransitionRefused({case_id: problem})
+    """Draw both samples of a village case at the county's check (the caller commits); drawn once per stage visit."""
+    row = admit(session=session, case_ids=[case_id], actor=actor, stage=STAGE, kind=Input.SAMPLE, now=now)[case_id]
     assert row.record_id is not None
     existing = session.exec(select(VillageCheck).where(col(VillageCheck.stage_record_id) == row.record_id)).first()
     if existing is not None:
@@ -168,17 +162,14 @@ def draw_village_check(
     return check
 
 
-def _open_check(session: Session, check_id: int, actor: Actor) -> VillageCheck:
+def _open_check(session: Session, check_id: int, actor: Actor, now: datetime) -> VillageCheck:
     check = session.get(VillageCheck, check_id)
-    if check is None or not actor.covers(check.village_code):
+    if check is None:
         raise NotFound(f"村级核查{check_id}不存在")
-    row = load_rows(session, [check.case_id])[check.case_id]
-    stage = chain_named(row.chain).stage(row.stage)
-    problem = check_actor(actor, stage, Move.APPROVE, False)
-    if row.record_id != check.stage_record_id or row.status != Status.ACTIVE:
-        problem = "该核查所属的环节已结束，不能再录入"
-    if problem:
-        raise TransitionRefused({check.case_id: problem})
+    row = admit(session=session, case_ids=[check.case_id], actor=actor, stage=STAGE, kind=Input.SAMPLE_FINDINGS,
+                now=now)[check.case_id]
+    if row.record_id != check.stage_record_id:  # the case went back and came again: this visit has its own check
+        raise TransitionRefused({check.case_id: "该核查所属的环节已结束，不能再录入"})
     return check
 
 
@@ -186,7 +177,7 @@ def record_findings(
     *, session: Session, check_id: int, findings: Mapping[int, Finding], actor: Actor, now: datetime
 ) -> None:
     """Record what the county team found in drawn households (by household id); the caller commits."""
-    check = _open_check(session, check_id, actor)
+    check = _open_check(session, check_id, actor, now)
     drawn = {h.household_id: h for h in session.exec(select(VillageCheckHousehold).where(
         col(VillageCheckHousehold.check_id) == check_id, col(VillageCheckHousehold.drawn).is_(True)))}
     for household_id, finding in findings.items():
@@ -206,7 +197,7 @@ def record_findings(
 def record_survey(*, session: Session, check_id: int, respondents: int, satisfied: int, actor: Actor,
                   now: datetime) -> None:
     """Record the people's approval survey (群众认可度): how many were asked and how many approved."""
-    check = _open_check(session, check_id, actor)
+    check = _open_check(session, check_id, actor, now)
     if respondents <= 0 or not 0 <= satisfied <= respondents:
         raise InvalidInput(f"村级核查{check_id}", "认可度调查", f"{satisfied}/{respondents}",
                            "调查人数须至少1人，认可人数须在0与调查人数之间")

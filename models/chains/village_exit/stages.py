@@ -15,7 +15,7 @@ from models.chains.village_exit.county_check import VillageCheck, three_rates
 from models.chains.village_exit.standards import latest_assessments
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Stage, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Sampler, Stage, Takes, register
 
 CODE = "VILLAGE_EXIT"
 
@@ -61,15 +61,18 @@ VILLAGE_EXIT = register(
                   documents=("application",)),
             Stage("VILLAGE_MEETING", "乡村研究退出会议", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
                   documents=("minutes",), sends_back_to="VILLAGE_APPLICATION"),
-            Stage("VILLAGE_ACCEPTANCE", "填报验收审批表", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM, assessed=True,
+            Stage("VILLAGE_ACCEPTANCE", "填报验收审批表", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
+                  inputs=(Takes(Input.VILLAGE_ACCEPTANCE),),
                   documents=("village_approval_form",), sends_back_to="VILLAGE_MEETING",
                   guards=(Guard("standards_met", standards_met),)),
             Stage("VILLAGE_PUBLICITY", "乡、村两级公示", Level.TOWNSHIP, None, window_scope=Level.TOWNSHIP,
                   documents=("village_exit_notice",), sends_back_to="VILLAGE_ACCEPTANCE"),
             Stage("VILLAGE_REQUEST", "乡镇请示县验收", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
                   documents=("village_request",), sends_back_to="VILLAGE_ACCEPTANCE"),
-            Stage("VILLAGE_COUNTY_CHECK", "县级逐村核查验收", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sampled=True,
-                  assessed=True, documents=("village_approval_form", "three_rates_summary"),
+            Stage("VILLAGE_COUNTY_CHECK", "县级逐村核查验收", Level.COUNTY, Role.COUNTY_RECHECK_TEAM,
+                  sampling=Sampler.TEAM, inputs=(Takes(Input.VILLAGE_ACCEPTANCE), Takes(Input.SAMPLE),
+                                                  Takes(Input.SAMPLE_FINDINGS)),
+                  documents=("village_approval_form", "three_rates_summary"),
                   sends_back_to="VILLAGE_ACCEPTANCE",
                   guards=(Guard("standards_met", standards_met), Guard("county_check_passed", county_check_passed))),
             Stage("VILLAGE_APPROVAL", "县级审批公告", Level.COUNTY, Role.COUNTY_GOVERNMENT, window_scope=Level.COUNTY,

@@ -15,14 +15,14 @@ from fractions import Fraction
 from sqlalchemy import Numeric, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.chains.village_exit.policy import VillageExit
 from models.core import audit
 from models.core.actors import Actor
 from models.core.clock import to_db
-from models.core.errors import InvalidInput, NotFound, PolicyMissing, TransitionRefused
-from models.door.cases import load_rows
-from models.door.chain import CaseRow, chain_named
-from models.door.engine import Move, check_actor
-from models.policy.loading import VillageExit, policy_for
+from models.core.errors import InvalidInput, PolicyMissing
+from models.door.chain import CaseRow, Input
+from models.door.inputs import admit
+from models.policy.loading import policy_for
 
 
 class VillageAssessment(SQLModel, table=True):
@@ -148,21 +148,11 @@ def judge_village(facts: VillageFacts, standard: VillageExit) -> VillageVerdict:
 def record_assessment(
     *, session: Session, case_id: int, stage: str, facts: VillageFacts, actor: Actor, now: datetime
 ) -> VillageAssessment:
-    """Judge and store a village's acceptance check at an assessed stage of a village chain (the caller commits)."""
-    row = load_rows(session, [case_id]).get(case_id)
-    if row is None or not actor.covers(row.village_code):
-        raise NotFound(f"案件{case_id}不存在")
+    """Judge and store a village's acceptance check at a stage that takes it (the caller commits)."""
+    row = admit(session=session, case_ids=[case_id], actor=actor, stage=stage, kind=Input.VILLAGE_ACCEPTANCE,
+                now=now)[case_id]
     if row.household_id is not None:
         raise InvalidInput(f"案件{case_id}", "村", "无", "贫困村退出验收只适用于村级案件")
-    the_stage = chain_named(row.chain).stage(stage)
-    if not the_stage.assessed:
-        problem: str | None = f"{the_stage.name}环节不做验收评分"
-    else:
-        problem = check_actor(actor, the_stage, Move.APPROVE, objection=False)
-    if problem is None and row.stage != stage:
-        problem = f"案件当前不在“{the_stage.name}”环节"
-    if problem:
-        raise TransitionRefused({case_id: problem})
     standard = village_exit_policy(row.village_code, row.year)
     check_facts(facts, standard, f"案件{case_id}")
     verdict = judge_village(facts, standard)

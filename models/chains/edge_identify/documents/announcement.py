@@ -26,6 +26,7 @@ from models.documents.common import (
     window_case_ids,
     window_days,
 )
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import document_path, render, store
 from models.policy.loading import policy_for
 
@@ -103,3 +104,6 @@ def render_edge_announcement(session: Session, *, window_id: int, now: datetime)
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
         number=number, now=now, suffix=str(window_id),
     )
+
+
+register(Notice(KIND, "贫困边缘户公告", Scope.VILLAGE, render_edge_announcement))

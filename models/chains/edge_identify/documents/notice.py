@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from models.chains.edge_identify.policy import EDGE_EXCLUSION_NAMES
 from models.chains.edge_identify.standards import band, standard_for
 from models.core.document import Document
 from models.core.errors import NotFound
@@ -22,9 +23,10 @@ from models.documents.common import (
     window_case_ids,
     window_days,
 )
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import render, store
 from models.door.chain import chain_named
-from models.policy.loading import EDGE_EXCLUSION_NAMES, policy_for
+from models.policy.loading import policy_for
 
 KIND = "edge_notice"
 ORDINALS = ("第一次", "第二次", "第三次")
@@ -106,3 +108,6 @@ def render_edge_notice(session: Session, *, window_id: int, now: datetime) -> Do
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
         number="", now=now, suffix=str(window_id),
     )
+
+
+register(Notice(KIND, "贫困边缘户公示", Scope.VILLAGE, render_edge_notice))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from models.chains.edge_identify.policy import EDGE_EXCLUSION_NAMES
 from models.chains.edge_identify.standards import band, eligibility, standard_for
 from models.core.actors import Actor
 from models.core.case import Case, Outcome, StageRecord
@@ -16,8 +17,9 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.documents.common import listed_households, parent, region, title_lines
+from models.documents.decided import DayBatch, by_village_and_day
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
-from models.policy.loading import EDGE_EXCLUSION_NAMES
 
 KIND = "edge_review_minutes"
 STAGE = "EDGE_REVIEW"
@@ -55,8 +57,8 @@ class EdgeReviewMinutesContext:
     village_office: str
 
 
-def _decisions(session: Session, chain: str, year: int, village_code: str) -> dict[int, StageRecord]:
-    """The newest decided review of each case of the village."""
+def _decisions(session: Session, chain: str, year: int, village_code: str, day: date | None) -> dict[int, StageRecord]:
+    """The newest decided review of each case of the village (of those decided on `day`, when given)."""
     found: dict[int, StageRecord] = {}
     for record in session.exec(
         select(StageRecord).join(Case, col(Case.id) == col(StageRecord.case_id))
@@ -64,19 +66,21 @@ def _decisions(session: Session, chain: str, year: int, village_code: str) -> di
                col(StageRecord.stage) == STAGE, col(StageRecord.outcome).is_not(None))
         .order_by(col(StageRecord.decided_at), col(StageRecord.id))
     ):
-        found[record.case_id] = record
+        if day is None or (record.decided_at is not None and local_date(record.decided_at) == day):
+            found[record.case_id] = record
     return found
 
 
-def build_edge_review_minutes_context(session: Session, *, chain: str, year: int,
-                                      village_code: str) -> EdgeReviewMinutesContext:
-    """What the minutes of one village's review print: every applicant decided there, in household order."""
+def build_edge_review_minutes_context(session: Session, *, chain: str, year: int, village_code: str,
+                                      day: date | None = None) -> EdgeReviewMinutesContext:
+    """What the minutes of one village's review meeting print (the meeting of `day`; without one, every review
+    decided there): each applicant decided, in household order."""
     village = region(session, village_code)
     township = parent(session, village)
     standard = standard_for(village.code, year)
     if standard is None:
         raise NotFound(f"{year}年度政策未设定贫困边缘户识别标准")
-    decisions = _decisions(session, chain, year, village_code)
+    decisions = _decisions(session, chain, year, village_code, day)
     if not decisions:
         raise NotFound(f"{village.name}{year}年度尚无民主评议结果")
     households = listed_households(session, list(decisions))
@@ -104,12 +108,25 @@ def build_edge_review_minutes_context(session: Session, *, chain: str, year: int
     )
 
 
-def render_edge_review_minutes(session: Session, *, chain: str, year: int, village_code: str,
-                               now: datetime) -> Document:
-    """Render and store a village's review minutes (internal: incomes shown; the caller commits)."""
-    context = build_edge_review_minutes_context(session, chain=chain, year=year, village_code=village_code)
+def render_edge_review_minutes(session: Session, *, chain: str, year: int, village_code: str, now: datetime,
+                               day: date | None = None) -> Document:
+    """Render and store the minutes of a village's review meeting (internal: incomes shown; the caller commits)."""
+    context = build_edge_review_minutes_context(session, chain=chain, year=year, village_code=village_code, day=day)
     return store(
         session, kind=KIND, chain=chain, year=year, stage=STAGE, scope_code=village_code,
-        case_ids=list(_decisions(session, chain, year, village_code)), html=render(f"{KIND}.html.j2", context),
-        public=False, number="", now=now, suffix=village_code,
+        case_ids=list(_decisions(session, chain, year, village_code, day)), html=render(f"{KIND}.html.j2", context),
+        public=False, number="", now=now, suffix=f"{village_code}-{context.held_on:%Y%m%d}",
     )
+
+
+def _ready(session: Session, run: Run) -> list[DayBatch]:
+    """The review's decisions still without their minutes, by village and day of the meeting."""
+    return by_village_and_day(session, run, KIND)
+
+
+def _render(session: Session, run: Run, batch: DayBatch, now: datetime) -> Document:
+    return render_edge_review_minutes(session, chain=run.chain, year=run.year, village_code=batch.village_code,
+                                      now=now, day=batch.day)
+
+
+register(Paper(KIND, "贫困边缘户民主评议会议记录", Trigger.EACH_DAY, Scope.VILLAGE, _ready, _render))

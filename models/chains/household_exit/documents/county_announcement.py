@@ -25,6 +25,7 @@ from models.documents.common import (
     window_days,
     window_for,
 )
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import document_path, render, store
 from models.policy.loading import policy_for
 
@@ -96,3 +97,6 @@ def render_county_announcement(session: Session, *, window_id: int, now: datetim
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
         number=number, now=now, suffix=str(window_id), context=context,
     )
+
+
+register(Notice(KIND, "贫困户退出公告", Scope.TOWNSHIP, render_county_announcement))

@@ -12,13 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.chains.household_exit.documents.township_request import request_suffix
 from models.core.actors import Actor
 from models.core.clock import local_date
 from models.core.document import Document
-from models.documents.common import Person, listed_households, parent, region, title_lines
+from models.documents.common import Person, cases_suffix, listed_households, parent, region, title_lines
 from models.documents.decided import decided_without
 from models.documents.household_sheet import Line, income_lines, side_by_side, yes_no
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.home_checks.standards import GUARANTEES, Assessment
 from models.policy.loading import policy_for
@@ -52,18 +52,6 @@ class HomeCheckFormContext:
     year: int
     income_rule: str
     households: tuple[HouseholdCheck, ...]
-
-
-def ready_batches(session: Session, chain: str, year: int, scope: str) -> dict[str, list[int]]:
-    """Cases decided at the home check with a check recorded and no form since the decision, by village."""
-    owed = decided_without(session, chain=chain, year=year, scope=scope, stage=STAGE, kind=KIND)
-    checked = set(session.execute(select(ASSESSMENT.c.case_id).where(
-        ASSESSMENT.c.stage == STAGE, ASSESSMENT.c.case_id.in_([d.case_id for d in owed]))).scalars())
-    batches: dict[str, list[int]] = defaultdict(list)
-    for decided in owed:
-        if decided.case_id in checked:
-            batches[decided.village_code].append(decided.case_id)
-    return dict(batches)
 
 
 def _latest_checks(session: Session, case_ids: list[int]) -> dict[int, tuple[Assessment, str]]:
@@ -113,5 +101,33 @@ def render_home_check_form(session: Session, *, chain: str, village_code: str, y
     context = build_home_check_form_context(session, village_code=village_code, year=year, case_ids=case_ids)
     return store(
         session, kind=KIND, chain=chain, year=year, stage=STAGE, scope_code=village_code, case_ids=case_ids,
-        html=render(f"{KIND}.html.j2", context), public=False, number="", now=now, suffix=request_suffix(case_ids),
+        html=render(f"{KIND}.html.j2", context), public=False, number="", now=now, suffix=cases_suffix(case_ids),
     )
+
+
+@dataclass(frozen=True)
+class VillageBatch:
+    """A village's checked households decided at the stage with no form since."""
+
+    village_code: str
+    case_ids: list[int]
+
+
+def _ready(session: Session, run: Run) -> list[VillageBatch]:
+    """Cases decided at the home check with a check recorded and no form since the decision, by village."""
+    owed = decided_without(session, chain=run.chain, year=run.year, scope=run.scope, stage=run.stage, kind=KIND)
+    checked = set(session.execute(select(ASSESSMENT.c.case_id).where(
+        ASSESSMENT.c.stage == run.stage, ASSESSMENT.c.case_id.in_([d.case_id for d in owed]))).scalars())
+    batches: dict[str, list[int]] = defaultdict(list)
+    for decided in owed:
+        if decided.case_id in checked:
+            batches[decided.village_code].append(decided.case_id)
+    return [VillageBatch(village, ids) for village, ids in sorted(batches.items())]
+
+
+def _render(session: Session, run: Run, batch: VillageBatch, now: datetime) -> Document:
+    return render_home_check_form(session, chain=run.chain, village_code=batch.village_code, year=run.year,
+                                  case_ids=batch.case_ids, now=now)
+
+
+register(Paper(KIND, "入户核查表", Trigger.DECIDED, Scope.VILLAGE, _ready, _render))

@@ -14,6 +14,8 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.documents.common import listed_households, parent, region, title_lines
+from models.documents.owed import finished_samples
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.sampling import Sample, SampleCase
 from models.home_checks.standards import GUARANTEES, Assessment
@@ -140,3 +142,15 @@ def render_recheck_form(session: Session, *, sample_id: int, now: datetime) -> D
         case_ids=list(drawn), html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
         suffix=str(sample_id),
     )
+
+
+def _render(session: Session, run: Run, sample_id: int, now: datetime) -> Document:
+    """The finished sample's form, recorded on the sample (a form rendered earlier, half filled, is not)."""
+    sample = _sample(session, sample_id)
+    document = render_recheck_form(session, sample_id=sample_id, now=now)
+    sample.document_id = document.id
+    session.add(sample)
+    return document
+
+
+register(Paper(KIND, "县级抽查复核表", Trigger.SAMPLE_FINISHED, Scope.VILLAGE, finished_samples, _render))

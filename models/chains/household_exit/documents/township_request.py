@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.core.case import Case, StageRecord
+from models.core.actors import Actor
+from models.core.case import Case, Outcome, StageRecord
 from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import InvalidInput
@@ -23,6 +23,7 @@ from models.documents.common import (
     Person,
     VillageCount,
     assessed_before,
+    cases_suffix,
     foot,
     listed_households,
     official_number,
@@ -33,6 +34,9 @@ from models.documents.common import (
     village_counts,
     window_days,
 )
+from models.documents.decided import decided_without
+from models.documents.owed import region_of
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import document_path, render, store
 from models.home_checks.standards import Assessment
 from models.policy.loading import policy_for
@@ -94,11 +98,6 @@ class TownshipRequestContext:
     roster_title_lines: tuple[str, ...]
     roster: tuple[RosterHousehold, ...]
     foot: Foot
-
-
-def request_suffix(case_ids: list[int]) -> str:
-    """A short token that names the same set of cases the same way every time."""
-    return hashlib.sha256(",".join(str(i) for i in sorted(set(case_ids))).encode()).hexdigest()[:12]
 
 
 def _latest_assessments(session: Session, stage: str, case_ids: list[int]) -> dict[int, Assessment]:
@@ -250,7 +249,7 @@ def render_township_request(
 ) -> Document:
     """Render and store the 请示 with its roster (internal; numbered per township and year; the caller commits)."""
     township = region(session, township_code)
-    suffix = request_suffix(case_ids)
+    suffix = cases_suffix(case_ids)
     path = document_path(kind=KIND, year=year, scope_code=township_code, suffix=suffix)
     number = official_number(session, kind=KIND, year=year, scope_prefix=township_code, path=path,
                              doc_prefix=township.doc_prefix)
@@ -261,3 +260,33 @@ def render_township_request(
         case_ids=case_ids, html=render(f"{KIND}.html.j2", context), public=False, number=number, now=now,
         suffix=suffix, context=context,
     )
+
+
+@dataclass(frozen=True)
+class RequestBatch:
+    """The cases one township's signer approved for the request with no 请示 since."""
+
+    township_code: str
+    signer: str
+    case_ids: list[int]
+
+
+def _ready(session: Session, run: Run) -> list[RequestBatch]:
+    """Cases approved at the request stage with no request letter since, by township and signer."""
+    owed = [d for d in decided_without(session, chain=run.chain, year=run.year, scope=run.scope, stage=run.stage,
+                                       kind=KIND) if d.outcome == Outcome.APPROVED]
+    names = dict(session.exec(select(Actor.id, Actor.name).where(
+        col(Actor.id).in_({d.actor_id for d in owed}))).all())
+    batches: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for decided in owed:
+        signer = names.get(decided.actor_id, "") if decided.actor_id is not None else ""
+        batches[(region_of(decided.village_code, Level.TOWNSHIP), signer)].append(decided.case_id)
+    return [RequestBatch(township, signer, ids) for (township, signer), ids in sorted(batches.items())]
+
+
+def _render(session: Session, run: Run, batch: RequestBatch, now: datetime) -> Document:
+    return render_township_request(session, township_code=batch.township_code, chain=run.chain, year=run.year,
+                                   case_ids=batch.case_ids, signer=batch.signer, now=now)
+
+
+register(Paper(KIND, "请示（附花名册）", Trigger.DECIDED, Scope.TOWNSHIP, _ready, _render))

@@ -19,6 +19,7 @@ from models.documents.common import (
     window_days,
     window_for,
 )
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import render, store
 from models.policy.loading import policy_for
 
@@ -77,3 +78,6 @@ def render_village_notice(session: Session, *, window_id: int, now: datetime) ->
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
         number="", now=now, suffix=str(window_id), context=context,
     )
+
+
+register(Notice(KIND, "拟退出贫困户公示", Scope.VILLAGE, render_village_notice))

@@ -19,6 +19,8 @@ from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.regions import Level, prefix
 from models.documents.common import parent, region, title_lines
+from models.documents.owed import finished_samples
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.sampling import Sample, SampleCase
 
@@ -168,3 +170,11 @@ def render_key_village_check_form(session: Session, *, sample_id: int, now: date
     sample.document_id = document.id
     session.add(sample)
     return document
+
+
+def _render(session: Session, run: Run, sample_id: int, now: datetime) -> Document:
+    return render_key_village_check_form(session, sample_id=sample_id, now=now)
+
+
+for _stage, _kind in KINDS.items():
+    register(Paper(_kind, f"{CHECKS[_stage]}表", Trigger.SAMPLE_FINISHED, Scope.COUNTY, finished_samples, _render))

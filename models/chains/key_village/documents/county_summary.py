@@ -15,7 +15,9 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.regions import Level
-from models.documents.common import region, title_lines
+from models.documents.common import region, stage_issuing, title_lines
+from models.documents.owed import batch_decided
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 
 KIND = "key_village_county_summary"
@@ -61,6 +63,20 @@ def render_key_village_county_summary(session: Session, *, county_code: str, yea
     """Render and store the county's summary table (internal; the caller commits)."""
     context = build_county_summary_context(session, county_code=county_code, year=year, now=now)
     ids = scope_case_ids(session, county_code, Level.COUNTY, year, STAGE)
-    return store(session, kind=KIND, chain=CHAIN, year=year, stage="KEY_COUNTY_CONFIRM", scope_code=county_code,
+    return store(session, kind=KIND, chain=CHAIN, year=year, stage=stage_issuing(CHAIN, KIND), scope_code=county_code,
                  case_ids=ids, html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
                  suffix=county_code)
+
+
+def _ready(session: Session, run: Run) -> list[str]:
+    """Counties whose villages are all decided at the county's check (STAGE, the stage before the confirmation that
+    lists the table), with a decision there since the last table and figures to rank."""
+    return [code for code in batch_decided(session, run, Level.COUNTY, KIND, STAGE)
+            if scope_case_ids(session, code, Level.COUNTY, run.year, STAGE)]
+
+
+def _render(session: Session, run: Run, county_code: str, now: datetime) -> Document:
+    return render_key_village_county_summary(session, county_code=county_code, year=run.year, now=now)
+
+
+register(Paper(KIND, "县申报汇总表", Trigger.BATCH_DECIDED, Scope.COUNTY, _ready, _render))

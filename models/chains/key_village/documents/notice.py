@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from models.core.case import Case
 from models.core.document import Document
 from models.documents.common import parent, region, title_lines, window_case_ids, window_days, window_for
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import render, store
 
 KIND = "key_village_notice"
@@ -66,3 +67,6 @@ def render_key_village_notice(session: Session, *, window_id: int, now: datetime
     return store(session, kind=KIND, chain=window.chain, year=window.year, stage=window.stage,
                  scope_code=window.scope_code, case_ids=window_case_ids(session, window_id),
                  html=render(f"{KIND}.html.j2", context), public=True, number="", now=now, suffix=str(window_id))
+
+
+register(Notice(KIND, "重点帮扶村公示", Scope.PROVINCE, render_key_village_notice))

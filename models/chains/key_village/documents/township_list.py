@@ -26,6 +26,8 @@ from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.regions import Level, prefix
 from models.documents.common import parent, region, title_lines
+from models.documents.owed import batch_decided
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 
 KIND = "key_village_township_list"
@@ -116,3 +118,17 @@ def render_key_village_township_list(session: Session, *, township_code: str, ye
     ids = scope_case_ids(session, township_code, Level.TOWNSHIP, year, STAGE)
     return store(session, kind=KIND, chain=CHAIN, year=year, stage=STAGE, scope_code=township_code, case_ids=ids,
                  html=render(f"{KIND}.html.j2", context), public=False, number="", now=now, suffix=township_code)
+
+
+def _ready(session: Session, run: Run) -> list[str]:
+    """Townships whose applying villages are all decided at the verification, with a decision since the last list
+    (and figures to rank: a township that refused every village unverified has none)."""
+    return [code for code in batch_decided(session, run, Level.TOWNSHIP, KIND)
+            if scope_case_ids(session, code, Level.TOWNSHIP, run.year, run.stage)]
+
+
+def _render(session: Session, run: Run, township_code: str, now: datetime) -> Document:
+    return render_key_village_township_list(session, township_code=township_code, year=run.year, now=now)
+
+
+register(Paper(KIND, "镇级核实排序表", Trigger.BATCH_DECIDED, Scope.TOWNSHIP, _ready, _render))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.chains.monitoring.tables import MonitoringAssignment, MonitoringRound, MonitoringWarning
 from models.core.actors import Actor
@@ -17,8 +17,10 @@ from models.core.clock import cn_date, local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.workdays import PROVISIONAL_NOTE, is_workday
-from models.documents.common import listed_households, parent, region
-from models.documents.render import render, store
+from models.documents.common import listed_households, parent, region, stage_issuing
+from models.documents.owed import stored_paths
+from models.documents.registry import Paper, Run, Scope, Trigger, register
+from models.documents.render import document_path, render, store
 from models.home_checks.standards import GUARANTEES
 
 KIND = "monitoring_assignment_notice"
@@ -100,7 +102,29 @@ def render_assignment_notice(session: Session, *, assignment_id: int, now: datet
     case = session.get(Case, assignment.case_id)
     assert case is not None
     return store(
-        session, kind=KIND, chain=case.chain, year=case.year, stage="MON_CONFIRM", scope_code=case.village_code,
+        session, kind=KIND, chain=case.chain, year=case.year, stage=stage_issuing(case.chain, KIND),
+        scope_code=case.village_code,
         case_ids=[case.id or 0], html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
         suffix=str(assignment_id),
     )
+
+
+def _ready(session: Session, run: Run) -> list[int]:
+    """The run's assignments (交办) with no notice yet, in the order they were made."""
+    made = session.execute(
+        select(col(MonitoringAssignment.id), col(Case.year), col(Case.village_code))
+        .join(Case, col(Case.id) == col(MonitoringAssignment.case_id))
+        .where(col(Case.chain) == run.chain, col(Case.year) == run.year, col(Case.village_code).startswith(run.scope))
+        .order_by(col(MonitoringAssignment.id))
+    ).tuples().all()
+    paths = {str(document_path(kind=KIND, year=year, scope_code=village, suffix=str(id_))): id_
+             for id_, year, village in made if id_ is not None}
+    stored = stored_paths(session, KIND, list(paths))
+    return [id_ for path, id_ in paths.items() if path not in stored]
+
+
+def _render(session: Session, run: Run, assignment_id: int, now: datetime) -> Document:
+    return render_assignment_notice(session, assignment_id=assignment_id, now=now)
+
+
+register(Paper(KIND, "预警交办通知", Trigger.RECORDED, Scope.HOUSEHOLD, _ready, _render))

@@ -17,6 +17,8 @@ from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.workdays import PROVISIONAL_NOTE, workdays_between
 from models.documents.common import listed_households, parent, region
+from models.documents.decided import decided_without
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.home_checks.standards import GUARANTEES
 
@@ -112,3 +114,16 @@ def render_closeout_form(session: Session, *, case_id: int, now: datetime) -> Do
         case_ids=[case_id], html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
         suffix=str(case_id),
     )
+
+
+def _ready(session: Session, run: Run) -> list[int]:
+    """The run's cases decided at the close-out with no form made since the decision, in case order."""
+    return [d.case_id for d in decided_without(session, chain=run.chain, year=run.year, scope=run.scope,
+                                               stage=run.stage, kind=KIND)]
+
+
+def _render(session: Session, run: Run, case_id: int, now: datetime) -> Document:
+    return render_closeout_form(session, case_id=case_id, now=now)
+
+
+register(Paper(KIND, "预警销号审批表", Trigger.DECIDED, Scope.HOUSEHOLD, _ready, _render))

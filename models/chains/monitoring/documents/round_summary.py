@@ -21,8 +21,10 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.household import Household
-from models.documents.common import parent, region
-from models.documents.render import render, store
+from models.documents.common import parent, region, stage_issuing
+from models.documents.owed import stored_paths
+from models.documents.registry import Paper, Run, Scope, Trigger, register
+from models.documents.render import document_path, render, store
 from models.home_checks.standards import GUARANTEES
 
 KIND = "monitoring_round_summary"
@@ -103,7 +105,28 @@ def render_round_summary(session: Session, *, round_id: int, now: datetime) -> D
     case_ids = [c for c in session.exec(select(MonitoringWarning.case_id).where(
         MonitoringWarning.round_id == round_id)).all() if c is not None]
     return store(
-        session, kind=KIND, chain=CHAIN, year=held.held_on.year, stage="MON_FLAG", scope_code=held.village_code,
-        case_ids=case_ids, html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
-        suffix=f"{held.held_on.year}-{held.month:02d}",
+        session, kind=KIND, chain=CHAIN, year=held.held_on.year, stage=stage_issuing(CHAIN, KIND),
+        scope_code=held.village_code, case_ids=case_ids, html=render(f"{KIND}.html.j2", context), public=False,
+        number="", now=now, suffix=_suffix(held),
     )
+
+
+def _suffix(held: MonitoringRound) -> str:
+    return f"{held.held_on.year}-{held.month:02d}"
+
+
+def _ready(session: Session, run: Run) -> list[int]:
+    """The run's monthly rounds held (rounds of the year in its villages) with no summary yet, in order."""
+    held = session.exec(select(MonitoringRound).where(col(MonitoringRound.village_code).startswith(run.scope))
+                        .order_by(col(MonitoringRound.id))).all()
+    paths = {str(document_path(kind=KIND, year=r.held_on.year, scope_code=r.village_code, suffix=_suffix(r))): r.id
+             for r in held if r.held_on.year == run.year and r.id is not None}
+    stored = stored_paths(session, KIND, list(paths))
+    return [id_ for path, id_ in paths.items() if path not in stored and id_ is not None]
+
+
+def _render(session: Session, run: Run, round_id: int, now: datetime) -> Document:
+    return render_round_summary(session, round_id=round_id, now=now)
+
+
+register(Paper(KIND, "月度动态监测汇总表", Trigger.RECORDED, Scope.VILLAGE, _ready, _render))

@@ -15,7 +15,9 @@ from models.core.clock import cn_date, local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.regions import Level, prefix
-from models.documents.common import region, title_lines
+from models.documents.common import region, stage_issuing, title_lines
+from models.documents.owed import decided_since_paper
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 
 KIND = "rectification_ledger"
@@ -82,7 +84,19 @@ def render_rectification_ledger(session: Session, *, county_code: str, year: int
     """Render and store the county's ledger as of `now` (internal; the caller commits)."""
     context = build_rectification_ledger_context(session, county_code=county_code, year=year, now=now)
     return store(
-        session, kind=KIND, chain=CODE, year=year, stage="RECT_CLOSE", scope_code=county_code,
+        session, kind=KIND, chain=CODE, year=year, stage=stage_issuing(CODE, KIND), scope_code=county_code,
         case_ids=[f.case_id for f in context.findings], html=render(f"{KIND}.html.j2", context), public=False,
         number="", now=now, suffix=f"{year}-{context.as_of:%Y%m%d}",
     )
+
+
+def _ready(session: Session, run: Run) -> list[str]:
+    """Counties with a finding closed out (decided at the close-out) since their last ledger."""
+    return list(decided_since_paper(session, run, Level.COUNTY, KIND))
+
+
+def _render(session: Session, run: Run, county_code: str, now: datetime) -> Document:
+    return render_rectification_ledger(session, county_code=county_code, year=run.year, now=now)
+
+
+register(Paper(KIND, "整改台账", Trigger.EACH_DAY, Scope.COUNTY, _ready, _render))

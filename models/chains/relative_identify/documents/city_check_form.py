@@ -17,6 +17,8 @@ from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.regions import Level, prefix
 from models.documents.common import listed_households, parent, region, title_lines
+from models.documents.owed import finished_samples
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.sampling import Sample, SampleCase
 
@@ -111,3 +113,10 @@ def render_city_check_form(session: Session, *, sample_id: int, now: datetime) -
     sample.document_id = document.id
     session.add(sample)
     return document
+
+
+def _render(session: Session, run: Run, sample_id: int, now: datetime) -> Document:
+    return render_city_check_form(session, sample_id=sample_id, now=now)
+
+
+register(Paper(KIND, "相对贫困户市级抽查表", Trigger.SAMPLE_FINISHED, Scope.VILLAGE, finished_samples, _render))

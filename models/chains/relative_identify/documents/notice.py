@@ -23,6 +23,7 @@ from models.documents.common import (
     window_case_ids,
     window_days,
 )
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import render, store
 from models.policy.loading import policy_for
 
@@ -89,3 +90,6 @@ def render_relative_notice(session: Session, *, window_id: int, now: datetime) -
         case_ids=window_case_ids(session, window_id), html=render(f"{KIND}.html.j2", context), public=True,
         number="", now=now, suffix=str(window_id),
     )
+
+
+register(Notice(KIND, "相对贫困户公示", Scope.VILLAGE, render_relative_notice))

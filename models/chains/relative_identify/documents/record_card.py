@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from models.chains.relative_identify.record import LABOUR_NAMES, RelativeRecord
+from models.chains.relative_identify.record import LABOUR_NAMES, STAGE, RelativeRecord
 from models.chains.relative_identify.standards import standings
 from models.core.case import Case
 from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.documents.common import Person, listed_households, parent, region, title_lines
+from models.documents.owed import linked_since
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 
 KIND = "relative_record_card"
@@ -73,7 +75,25 @@ def render_record_card(session: Session, *, case_id: int, now: datetime) -> Docu
     case = session.get(Case, case_id)
     assert case is not None
     return store(
-        session, kind=KIND, chain=case.chain, year=case.year, stage="REL_RECORD", scope_code=case.village_code,
+        session, kind=KIND, chain=case.chain, year=case.year, stage=STAGE, scope_code=case.village_code,
         case_ids=[case_id], html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
         suffix=str(case_id),
     )
+
+
+def _ready(session: Session, run: Run) -> list[int]:
+    """The run's households whose card was filled in (or corrected) with no card printed since, in case order."""
+    written = dict(session.execute(
+        select(col(RelativeRecord.case_id), col(RelativeRecord.recorded_at))
+        .join(Case, col(Case.id) == col(RelativeRecord.case_id))
+        .where(col(Case.chain) == run.chain, col(Case.year) == run.year, col(Case.village_code).startswith(run.scope))
+    ).tuples().all())
+    made = linked_since(session, KIND, run.stage, written)
+    return sorted(case_id for case_id in written if case_id not in made)
+
+
+def _render(session: Session, run: Run, case_id: int, now: datetime) -> Document:
+    return render_record_card(session, case_id=case_id, now=now)
+
+
+register(Paper(KIND, "相对贫困户建档立卡登记表", Trigger.RECORDED, Scope.HOUSEHOLD, _ready, _render))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.chains.village_exit.standards import (
@@ -22,6 +23,8 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.documents.common import parent, region, title_lines
+from models.documents.owed import linked_since
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.chain import chain_named
 
@@ -151,3 +154,25 @@ def render_village_approval_form(session: Session, *, case_id: int, stage: str, 
         case_ids=[case_id], html=render(f"{KIND}.html.j2", context), public=False, number="", now=now,
         suffix=f"{case_id}-{stage}",
     )
+
+
+def _ready(session: Session, run: Run) -> list[int]:
+    """The run's villages whose newest acceptance at the stage has no form made since, in case order."""
+    newest: dict[int, datetime] = {}
+    for case_id, assessed_at in session.execute(
+        select(col(VillageAssessment.case_id), func.max(col(VillageAssessment.assessed_at)))
+        .join(Case, col(Case.id) == col(VillageAssessment.case_id))
+        .where(col(Case.chain) == run.chain, col(Case.year) == run.year, col(Case.village_code).startswith(run.scope),
+               col(VillageAssessment.stage) == run.stage)
+        .group_by(col(VillageAssessment.case_id))
+    ).tuples():
+        newest[case_id] = assessed_at
+    made = linked_since(session, KIND, run.stage, newest)
+    return sorted(case_id for case_id in newest if case_id not in made)
+
+
+def _render(session: Session, run: Run, case_id: int, now: datetime) -> Document:
+    return render_village_approval_form(session, case_id=case_id, stage=run.stage, now=now)
+
+
+register(Paper(KIND, "贫困村退出验收审批表", Trigger.RECORDED, Scope.VILLAGE, _ready, _render))

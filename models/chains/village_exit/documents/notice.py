@@ -15,6 +15,7 @@ from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.publicity import Window
 from models.documents.common import parent, region, title_lines, window_case_ids, window_days
+from models.documents.registry import Notice, Scope, register
 from models.documents.render import render, store
 
 NOTICE, ANNOUNCEMENT = "village_exit_notice", "village_exit_announcement"
@@ -100,3 +101,7 @@ def render_village_exit_notice(session: Session, *, window_id: int, now: datetim
         case_ids=window_case_ids(session, window_id), html=render(f"{NOTICE}.html.j2", context), public=True,
         number="", now=now, suffix=str(window_id),
     )
+
+
+register(Notice(NOTICE, "拟退出贫困村公示", Scope.TOWNSHIP, render_village_exit_notice))
+register(Notice(ANNOUNCEMENT, "贫困村退出公告", Scope.COUNTY, render_village_exit_notice))

@@ -10,15 +10,16 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from models.chains.household_exit.documents.township_request import request_suffix
 from models.chains.village_exit.standards import VillageAssessment, percent, rate
 from models.core.actors import Actor
 from models.core.case import Outcome
 from models.core.clock import local_date
 from models.core.document import Document
 from models.core.regions import Level, prefix
-from models.documents.common import Foot, foot, official_number, parent, region, title_lines
+from models.documents.common import Foot, cases_suffix, foot, official_number, parent, region, title_lines
 from models.documents.decided import Decided, decided_without
+from models.documents.owed import region_of
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import document_path, render, store
 
 KIND = "village_request"
@@ -56,17 +57,6 @@ class VillageRequestContext:
     foot: Foot
 
 
-def ready_batches(session: Session, chain: str, year: int, scope: str) -> dict[tuple[str, int | None],
-                                                                               list[Decided]]:
-    """Villages the township approved for its request with no request letter since, by township and signer."""
-    batches: dict[tuple[str, int | None], list[Decided]] = defaultdict(list)
-    for decided in decided_without(session, chain=chain, year=year, scope=scope, stage=STAGE, kind=KIND):
-        if decided.outcome == Outcome.APPROVED:
-            township = prefix(decided.village_code, Level.TOWNSHIP).ljust(12, "0")
-            batches[(township, decided.actor_id)].append(decided)
-    return dict(batches)
-
-
 def _rows(session: Session, decisions: list[Decided]) -> tuple[VillageRow, ...]:
     """Each village's newest acceptance figures (the township's form at 填报验收审批表)."""
     latest: dict[int, VillageAssessment] = {}
@@ -91,7 +81,7 @@ def render_village_request(session: Session, *, chain: str, year: int, township_
     township = region(session, township_code)
     county = parent(session, township)
     case_ids = [d.case_id for d in decisions]
-    path = document_path(kind=KIND, year=year, scope_code=township_code, suffix=request_suffix(case_ids))
+    path = document_path(kind=KIND, year=year, scope_code=township_code, suffix=cases_suffix(case_ids))
     number = official_number(session, kind=KIND, year=year, scope_prefix=prefix(township_code, Level.TOWNSHIP),
                              path=path, doc_prefix=township.doc_prefix)
     signers = {d.actor_id for d in decisions if d.actor_id is not None}
@@ -109,5 +99,31 @@ def render_village_request(session: Session, *, chain: str, year: int, township_
     return store(
         session, kind=KIND, chain=chain, year=year, stage=STAGE, scope_code=township_code, case_ids=case_ids,
         html=render(f"{KIND}.html.j2", context), public=False, number=number, now=now,
-        suffix=request_suffix(case_ids),
+        suffix=cases_suffix(case_ids),
     )
+
+
+@dataclass(frozen=True)
+class RequestBatch:
+    """The villages one township's signer approved for the request with no 请示 since."""
+
+    township_code: str
+    decisions: list[Decided]
+
+
+def _ready(session: Session, run: Run) -> list[RequestBatch]:
+    """Villages the township approved for its request with no request letter since, by township and signer."""
+    batches: dict[tuple[str, int], list[Decided]] = defaultdict(list)
+    for decided in decided_without(session, chain=run.chain, year=run.year, scope=run.scope, stage=run.stage,
+                                   kind=KIND):
+        if decided.outcome == Outcome.APPROVED:
+            batches[(region_of(decided.village_code, Level.TOWNSHIP), decided.actor_id or 0)].append(decided)
+    return [RequestBatch(township, decisions) for (township, _signer), decisions in sorted(batches.items())]
+
+
+def _render(session: Session, run: Run, batch: RequestBatch, now: datetime) -> Document:
+    return render_village_request(session, chain=run.chain, year=run.year, township_code=batch.township_code,
+                                  decisions=batch.decisions, now=now)
+
+
+register(Paper(KIND, "请示", Trigger.DECIDED, Scope.TOWNSHIP, _ready, _render))

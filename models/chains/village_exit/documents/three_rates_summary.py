@@ -17,7 +17,10 @@ from models.core.clock import local_date
 from models.core.document import Document
 from models.core.errors import NotFound
 from models.core.household import Household
+from models.core.regions import Level, prefix
 from models.documents.common import parent, region, title_lines
+from models.documents.owed import batch_decided
+from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store
 from models.door.chain import CaseRow
 
@@ -151,3 +154,39 @@ def render_three_rates_summary(
         case_ids=[c.case_id for c in checks], html=render(f"{KIND}.html.j2", context), public=False, number="",
         now=now, suffix=str(year),
     )
+
+
+@dataclass(frozen=True)
+class CountyChecks:
+    """A county's newest village checks of the year whose stage visits are decided."""
+
+    county_code: str
+    check_ids: list[int]
+
+
+def _ready(session: Session, run: Run) -> list[CountyChecks]:
+    """Counties whose villages are all decided at the county check, with a decision since the last summary."""
+    owed = []
+    for county in batch_decided(session, run, Level.COUNTY, KIND):
+        newest: dict[int, int] = {}
+        for check_id, case_id in session.execute(
+            select(col(VillageCheck.id), col(VillageCheck.case_id))
+            .join(Case, col(Case.id) == col(VillageCheck.case_id))
+            .join(StageRecord, col(StageRecord.id) == col(VillageCheck.stage_record_id))
+            .where(col(Case.chain) == run.chain, col(Case.year) == run.year,
+                   col(Case.village_code).startswith(prefix(county, Level.COUNTY)), col(StageRecord.stage) == run.stage,
+                   col(StageRecord.outcome).is_not(None))
+            .order_by(col(VillageCheck.id))
+        ).tuples():
+            newest[case_id] = check_id or 0
+        if newest:
+            owed.append(CountyChecks(county, sorted(newest.values())))
+    return owed
+
+
+def _render(session: Session, run: Run, batch: CountyChecks, now: datetime) -> Document:
+    return render_three_rates_summary(session, county_code=batch.county_code, year=run.year,
+                                      check_ids=batch.check_ids, now=now)
+
+
+register(Paper(KIND, "三率一度验收核查情况汇总表", Trigger.BATCH_DECIDED, Scope.COUNTY, _ready, _render))
