@@ -18,6 +18,8 @@ from sqlmodel import Session, col
 
 from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
+from cli.opening import open_command
+from cli.regions import regions_app
 from cli.web import users_add, web
 from models.core.actors import actor_named
 from models.core.audit import AuditEvent, first_broken
@@ -39,6 +41,7 @@ from models.reads.status import Filters, case_page, counts_by_stage
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(regions_app, name="regions")
 
 
 @app.callback()
@@ -74,6 +77,7 @@ def init() -> None:
 
 app.command(name="import")(import_file)
 app.command(name="export-roster")(export_roster_file)
+app.command(name="open")(open_command)
 users_app = typer.Typer(help="Logins of the web dashboard.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.command()(web)

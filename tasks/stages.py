@@ -37,7 +37,7 @@ class TimeLimit:
 
     @property
     def phrase(self) -> str:
-        """As a task run's name and tag say it: 时限15天, 时限10个工作日, 无时限."""
+        """As a task run's name says it: 时限15天, 时限10个工作日, 无时限."""
         return "无时限" if self.days is None else f"时限{self}"
 
 

@@ -80,3 +80,31 @@ def townships_under(session: Session, code: str) -> list[str]:
                                        col(Region.code).startswith(prefix(region.code, region.level)))
         .order_by(col(Region.code))
     ).scalars())
+
+
+# The digits of each level's own part of a code: province 43, city 01, county 21, township 101, village 201.
+_SEGMENTS = ((Level.PROVINCE, 0, 2), (Level.CITY, 2, 4), (Level.COUNTY, 4, 6), (Level.TOWNSHIP, 6, 9),
+             (Level.VILLAGE, 9, 12))
+
+
+def level_of(code: str) -> Level | None:
+    """The level a 12-digit code names (its last non-zero part), or None when it names none: not 12 digits, or a
+    part above its level left at zero (430000101000 is no township)."""
+    if len(code) != 12 or not code.isascii() or not code.isdigit():
+        return None
+    level = next(lv for lv, d in sorted(PREFIX_DIGITS.items(), key=lambda item: item[1]) if set(code[d:]) <= {"0"})
+    for part, start, end in _SEGMENTS:
+        if set(code[start:end]) <= {"0"}:
+            return None
+        if part is level:
+            return level
+    return None
+
+
+def parent_code(code: str, level: Level) -> str | None:
+    """The code of the region directly above (a village's township, a township's county...); None for a province."""
+    above = [lv for lv, _, _ in _SEGMENTS]
+    index = above.index(level)
+    if index == 0:
+        return None
+    return prefix(code, above[index - 1]).ljust(12, "0")

@@ -87,6 +87,14 @@ class Takes:
     roles: tuple[Role, ...] = ()  # who records it; none named: the stage's deciding role
 
 
+class Subject(StrEnum):
+    """What one case of a chain is about."""
+
+    HOUSEHOLD = "HOUSEHOLD"  # a registered household (opened from the registry)
+    VILLAGE = "VILLAGE"  # a village (opened for the villages that apply)
+    FINDING = "FINDING"  # a problem an inspection found (opened one by one as findings are recorded)
+
+
 class Sampler(StrEnum):
     """Who draws a stage's spot-check sample."""
 
@@ -130,6 +138,7 @@ class Chain:
     letter: str  # its letter in DOMAIN §4 (A to G), which orders lists and counts
     name: str
     stages: tuple[Stage, ...]
+    subject: Subject = Subject.HOUSEHOLD
     summary: str = ""  # one line for `tuopin chains`: who decides what, in the clerks' words
     finished: str = "已退出"  # what a case that passed the last stage is called (已认定, 已销号...)
 

@@ -1,5 +1,6 @@
-"""Household rosters in and out: import from .xlsx/.csv in a township's own column layout (checked whole, written
-only when clean), export to .xlsx in the same layout (docs/import.md)."""
+"""Registry files in and out, each checked whole and written only when clean (docs/import.md): household rosters
+(import from .xlsx/.csv in a township's own column layout, export to .xlsx in the same layout) and the county's
+regions (regions.py)."""
 
 from models.importing.checking import ACTION, Plan, check_file
 from models.importing.export import EXPORT_ACTION, Exported, export_roster

@@ -16,7 +16,7 @@ from models.chains.key_village.figures import figures_ready
 from models.chains.key_village.spot_checks import spot_check_passed
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import Chain, Guard, Input, Sampler, Stage, Takes, register
+from models.door.chain import Chain, Guard, Input, Sampler, Stage, Subject, Takes, register
 
 CODE = "KEY_VILLAGE"
 FIGURES = Guard("figures_ready", figures_ready)
@@ -27,6 +27,7 @@ KEY_VILLAGE = register(
     Chain(
         code=CODE,
         letter="D",
+        subject=Subject.VILLAGE,
         name="重点帮扶村确认",
         finished="已确认",
         summary="村委会申请、镇级核实并按相对贫困程度排序、县扶贫办会同统计局审核、县政府确认申报汇总表、"

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from models.chains.rectification.findings import CODE, RectificationFinding, RectificationFix
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Input, Stage, Takes, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Stage, Subject, Takes, register
 
 
 def finding_recorded(session: Session, rows: Sequence[CaseRow]) -> dict[int, str]:
@@ -41,6 +41,7 @@ RECTIFICATION = register(
     Chain(
         code=CODE,
         letter="G",
+        subject=Subject.FINDING,
         name="大排查大整改",
         finished="已销号",
         summary="县级排查交办（问题、责任单位、完成时限）、责任单位整改并报送佐证、乡镇核查验收（可退回）、县级复核销号",

@@ -15,7 +15,7 @@ from models.chains.village_exit.county_check import VillageCheck, three_rates
 from models.chains.village_exit.standards import latest_assessments
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import CaseRow, Chain, Guard, Input, Sampler, Stage, Takes, register
+from models.door.chain import CaseRow, Chain, Guard, Input, Sampler, Stage, Subject, Takes, register
 
 CODE = "VILLAGE_EXIT"
 
@@ -54,6 +54,7 @@ VILLAGE_EXIT = register(
     Chain(
         code=CODE,
         letter="B",
+        subject=Subject.VILLAGE,
         name="贫困村退出",
         summary="村申请、乡镇研究并填报验收审批表、乡村两级公示、乡镇请示、县级逐村核查（错退漏评抽样、三率一度）、审批公告",
         stages=(
