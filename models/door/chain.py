@@ -115,6 +115,9 @@ class Stage:
     documents: tuple[str, ...] = ()
     sends_back_to: str | None = None
     guards: tuple[Guard, ...] = ()
+    # The policy gives the stage a time limit (models/door/cases.py::due_at); False where the stage has none of its
+    # own on purpose (chain G's fix: each finding's own due date rules it).
+    has_time_limit: bool = True
 
     @property
     def window(self) -> bool:

@@ -1,8 +1,7 @@
 """The chains' contract, checked where the product starts (in the spirit of viewflow's workflow/checks.py): every
-document a stage lists has a registered builder that can be due there, and every send-back goes to an earlier stage.
-
-A stage's deadline is policy data (models/door/cases.py::due_at), not part of the table, so it is not checked here:
-chain G's RECT_FIX has none on purpose (each finding's own due date rules it).
+document a stage lists has a registered builder that can be due there, every send-back goes to an earlier stage,
+and every stage has its time limit in each shipped policy file (policy/<province>/<year>.toml) unless the table
+says it has none of its own (`Stage.has_time_limit`).
 """
 
 from __future__ import annotations
@@ -10,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
+from models.core.settings import get_settings
 from models.documents.registry import Notice, kinds_for
 from models.door.chain import Chain, all_chains
+from models.policy.loading import Policy, policy_for
 
 
 class ContractBroken(RuntimeError):
@@ -50,11 +51,31 @@ def document_problems(chain: Chain) -> list[str]:
     return found
 
 
-def check_chains(chains: Iterable[Chain] | None = None, *, documents: bool = True) -> None:
+def deadline_problems(chain: Chain, policy: Policy) -> list[str]:
+    """Each stage that should have a time limit has one in the policy, in calendar or working days."""
+    where = f"{policy.province}/{policy.year}"
+    return [f"{chain.code}.{stage.code} has no time limit in policy {where} ([deadlines] or [deadline_workdays])"
+            for stage in chain.stages
+            if stage.has_time_limit
+            and stage.code not in policy.deadlines and stage.code not in policy.deadline_workdays]
+
+
+def shipped_policies() -> list[Policy]:
+    """The policy of every province and year the policy folder holds (policy/<province>/<year>.toml)."""
+    files = sorted(get_settings().policy_dir.glob("[0-9][0-9]/[0-9][0-9][0-9][0-9].toml"))
+    return [policy_for(f.parent.name.ljust(12, "0"), int(f.stem)) for f in files]
+
+
+def check_chains(chains: Iterable[Chain] | None = None, *, documents: bool = True,
+                 policies: Iterable[Policy] | None = None) -> None:
     """Fail loudly, with every problem found, when a chain (every registered one by default) breaks the contract;
-    `documents=False` checks the tables alone, importing no document builder (a read's start)."""
-    problems = [p for chain in (all_chains() if chains is None else chains)
-                for p in table_problems(chain) + (document_problems(chain) if documents else [])]
+    `documents=False` checks the tables alone, importing no document builder and reading no policy (a read's
+    start). The time limits are checked against `policies`, by default every shipped policy file."""
+    chosen = list(all_chains() if chains is None else chains)
+    problems = [p for chain in chosen for p in table_problems(chain) + (document_problems(chain) if documents else [])]
+    if documents:
+        problems += [p for policy in (shipped_policies() if policies is None else policies)
+                     for chain in chosen for p in deadline_problems(chain, policy)]
     if problems:
         raise ContractBroken(problems)
 

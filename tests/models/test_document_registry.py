@@ -17,7 +17,15 @@ from models.core.regions import Level
 from models.core.settings import PROJECT_ROOT
 from models.documents.registry import Notice, Paper, Run, Scope, Trigger, kind_named, kinds_for, register
 from models.door.chain import Chain, Stage, all_chains, chain_named
-from models.door.contract import ContractBroken, check_chains, document_problems, table_problems
+from models.door.contract import (
+    ContractBroken,
+    check_chains,
+    deadline_problems,
+    document_problems,
+    shipped_policies,
+    table_problems,
+)
+from models.policy.loading import policy_for
 
 CHAINS = sorted(c.code for c in all_chains())
 
@@ -64,7 +72,7 @@ def test_a_stage_listing_a_document_no_module_declares_is_refused():
         "BROKEN.S1 lists document 'no_such_paper', which neither the chain's documents/ nor the shared kinds declare "
         "(models/documents/registry.py)"]
     with pytest.raises(ContractBroken) as refused:
-        check_chains([broken])
+        check_chains([broken], policies=())  # its documents alone
     assert refused.value.problems == document_problems(broken)
     check_chains([broken], documents=False)  # the table alone is sound
 
@@ -98,6 +106,22 @@ def test_a_send_back_must_point_to_an_earlier_stage():
     assert table_problems(back) == []
     with pytest.raises(ContractBroken, match="sends back to 'S2'"):
         check_chains([forward], documents=False)
+
+
+def test_every_stage_has_its_time_limit_in_policy_unless_it_has_none_of_its_own():
+    policy = policy_for("430121000000", 2026)
+    assert policy in shipped_policies()
+    # HOME_CHECK has a limit in the shipped policy, a new stage none; RECT_FIX-like stages say they need none.
+    chain = _chain(Stage("HOME_CHECK", "入户核查", Level.TOWNSHIP, None),
+                   Stage("S_NEW", "新环节", Level.TOWNSHIP, None),
+                   Stage("S_OWN", "整改", Level.VILLAGE, None, has_time_limit=False))
+    assert deadline_problems(chain, policy) == [
+        "BROKEN.S_NEW has no time limit in policy 43/2026 ([deadlines] or [deadline_workdays])"]
+    with pytest.raises(ContractBroken, match="S_NEW has no time limit"):
+        check_chains([chain], policies=[policy])
+    check_chains([chain], documents=False)  # the table alone reads no policy
+    for shipped in all_chains():
+        assert deadline_problems(shipped, policy) == []
 
 
 def test_the_machine_refuses_to_render_for_a_broken_registry(session: Session, monkeypatch: pytest.MonkeyPatch):

@@ -49,6 +49,7 @@ RECTIFICATION = register(
             Stage("RECT_ASSIGN", "排查问题交办", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, inputs=(Takes(Input.FINDING),),
                   guards=(Guard("finding_recorded", finding_recorded),)),
             Stage("RECT_FIX", "责任单位整改", Level.VILLAGE, Role.RECTIFICATION_UNIT, inputs=(Takes(Input.FIX),),
+                  has_time_limit=False,
                   guards=(Guard("fix_reported", fix_reported),)),
             Stage("RECT_VERIFY", "乡镇核查验收", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM, sends_back_to="RECT_FIX"),
             Stage("RECT_CLOSE", "县级复核销号", Level.COUNTY, Role.COUNTY_RECHECK_TEAM, sends_back_to="RECT_FIX",
