@@ -270,7 +270,7 @@ def demo_of(chain: Chain) -> Callable[[str], None]:
     """A chain's demo, imported only now: its module names the chain it shows (CODE) and runs it into a folder
     (run); a chain without one is refused with the chains that have one."""
     if importlib.util.find_spec(_demo_module(chain)) is None:
-        shown = "、".join(f"{c.code.lower().replace('_', '-')}（{c.name}）" for c in demo_chains())
+        shown = "、".join(f"{c.cli_name}（{c.name}）" for c in demo_chains())
         raise NotFound(f"{chain.name}尚无演示；有演示的流程：{shown}")
     run_demo: Callable[[str], None] = importlib.import_module(_demo_module(chain)).run
     return run_demo

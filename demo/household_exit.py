@@ -199,7 +199,7 @@ def finish(session: Session, chain: Chain, out: Path, started: float) -> None:
     console.print("文书：" + said_kinds(docs))
     console.print(f"数据库：{get_settings().database_url}")
     console.print(f"文书目录：{get_settings().output_dir}")
-    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain {chain.code.lower().replace('_', '-')}")
+    console.print(f"查看进度：tuopin --db {out / 'tuopin.db'} status --chain {chain.cli_name}")
     console.print(f"工作台：tuopin --db {out / 'tuopin.db'} web（浏览器打开 http://127.0.0.1:8000/）")
     print_demo_logins()
     console.print(f"用时 {time.monotonic() - started:.1f} 秒")

@@ -43,7 +43,7 @@ def run_stages(chain: str, region: str, year: int, now: str | None) -> dict[str,
 
 def artifact_key(chain: Chain, region: str, year: int) -> str:
     """The key of a region's standing table (lower-case letters, digits and dashes): one artifact, a version a run."""
-    return f"{chain.code.lower().replace('_', '-')}-{region}-{year}"
+    return f"{chain.cli_name}-{region}-{year}"
 
 
 def publish_standing(chain: Chain, region: str, year: int, now: str | None) -> None:

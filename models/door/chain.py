@@ -154,6 +154,11 @@ class Chain:
             assert (stage.sampling is Sampler.TEAM) == (stage.takes(Input.SAMPLE) is not None), stage.code
             assert all(stage.recorders(t.input) for t in stage.inputs), f"no one records the inputs of {stage.code}"
 
+    @property
+    def cli_name(self) -> str:
+        """How the command line and the dashboard write the chain: its code in lower case with dashes."""
+        return self.code.lower().replace("_", "-")
+
     def status_name(self, status: str) -> str:
         """A case's status in words, with this chain's name for a finished case."""
         return self.finished if status == Status.EXITED else STATUS_NAMES[Status(status)]
@@ -206,7 +211,7 @@ def chain_named(code: str) -> Chain:
         _load(_package(code))
     found = _REGISTRY.get(key)
     if found is None:
-        choices = "、".join(f"{c.code.lower().replace('_', '-')}（{c.name}）" for c in all_chains())
+        choices = "、".join(f"{c.cli_name}（{c.name}）" for c in all_chains())
         raise NotFound(f"没有流程“{code}”；可选：{choices}")
     return found
 
