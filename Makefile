@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 # its ChromeDriver, the headless browser of the dashboard's browser test (tests/web/test_browser.py, Selenium).
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils chromium chromium-driver
 
-.PHONY: demo test bench lint install system postgres clean serve web
+.PHONY: demo test e2e bench lint install system postgres clean serve web
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done); \
@@ -45,6 +45,11 @@ test: install postgres
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	tools/with-postgres tools/pytest-split $(BIN)/python
+
+# The end-to-end tests alone (tests/e2e, marked e2e): a county's year through the `tuopin` command and the served
+# dashboard only, as an office runs it; `make test` runs them too, with the rest.
+e2e: install
+	$(BIN)/python -m pytest tests/e2e
 
 postgres:
 	@if [ ! -x "$${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb" ]; then \

@@ -28,7 +28,7 @@ from sqlmodel import col
 
 from bench.baselines import baselines
 from models.chains.household_exit.stages import CODE, HOUSEHOLD_EXIT
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.audit import first_broken
 from models.core.case import Case, Status
 from models.core.clock import parse
@@ -68,7 +68,7 @@ def build(args: argparse.Namespace) -> Area:
                           households=args.households, people=None, year=YEAR)
         session.commit()
         open_cases(session=session, chain=CODE, year=YEAR, household_ids=area.household_ids,
-                   now=parse("2026-10-08 09:00"), actor=actor_named(session, SYSTEM_NAME))
+                   now=parse("2026-10-08 09:00"), actor=system_actor(session))
         session.commit()
     say(f"  built {len(area.household_ids):,} households, {area.people:,} people, "
         f"{sum(len(v) for v in area.villages.values())} villages, {len(area.townships)} townships "
@@ -83,7 +83,7 @@ def engine_stages(area: Area) -> list[tuple[str, int, float, float]]:
     now = parse("2026-10-10 09:00")
     with session_scope() as session:
         clerks = Clerks(session, CODE, YEAR, scope)
-        system = actor_named(session, SYSTEM_NAME)
+        system = system_actor(session)
         for stage in HOUSEHOLD_EXIT.stages:
             cases = len(clerks.cases(stage.code))
             door = other = 0.0

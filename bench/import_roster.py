@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlmodel import Session
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.db import session_scope, upgrade
 from models.core.household import Household, Income, Member
 from models.importing import export_roster, import_roster
@@ -86,7 +86,7 @@ def as_excel_saves(xlsx: Path, out: Path) -> Path:
 
 
 def import_twice(session: Session, path: Path, kind: str) -> None:
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     plan = timed(f"{kind}: read and check the whole file (--dry-run)",
                  lambda: import_roster(session=session, path=path, actor=system, now=NOW, dry_run=True))
     def write() -> None:
@@ -110,7 +110,7 @@ def main() -> None:
               lambda: build_area(session, townships=20, villages_per_township=15, households=args.households,
                                  people=args.people, year=2026))
         session.commit()
-        system = actor_named(session, SYSTEM_NAME)
+        system = system_actor(session)
         xlsx = folder / "county.xlsx"
         done = timed("export the county roster to .xlsx",
                      lambda: export_roster(session=session, region=COUNTY[0], path=xlsx, actor=system, now=NOW))

@@ -39,7 +39,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import col
 
 from models.chains.household_exit.stages import CODE
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case, StageRecord
 from models.core.clock import parse
@@ -101,10 +101,10 @@ def build(url: str, households: int, clients: int) -> list[int]:
         area = build_area(session, townships=2, villages_per_township=10, households=households, people=None,
                           year=2026)
         villages = [v for township in area.townships for v in area.villages[township]]
-        session.add_all([Actor(name=clerk_name(k, role, v), role=role, region_code=v)
+        session.add_all([Actor(name=clerk_name(k, role, v), login=clerk_name(k, role, v), role=role, region_code=v)
                          for k in range(clients) for role in set(STAGES.values()) for v in villages])
         ids = open_cases(session=session, chain=CODE, year=2026, household_ids=area.household_ids,
-                         now=NOW - timedelta(days=1), actor=actor_named(session, SYSTEM_NAME))
+                         now=NOW - timedelta(days=1), actor=system_actor(session))
         session.commit()
     say(f"  built {households:,} households in {len(villages)} villages, {clients} clerks per role and village, "
         f"and opened their cases in {time.perf_counter() - started:.1f} s")

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from bench.household_exit import YEAR, say
 from models.chains.household_exit.stages import CODE
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.core.case import Case
 from models.core.clock import parse
 from models.core.db import session_scope
@@ -45,7 +45,7 @@ def walk(area: Area) -> dict[str, int]:
     county = area.county_code[:6]
     with session_scope() as session:
         clerks = Clerks(session, CODE, YEAR, county)
-        system = actor_named(session, SYSTEM_NAME)
+        system = system_actor(session)
         ids = clerks.cases("GROUP_RECOMMEND")
         stop = {case_id: rng.choices(range(len(STOPS) + 1), weights=(*STOPS, 1 - sum(STOPS)))[0] for case_id in ids}
         village_of = dict(session.execute(select(col(Case.id), col(Case.village_code))).tuples().all())

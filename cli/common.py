@@ -14,7 +14,7 @@ from models.core.clock import parse, utcnow
 console = Console()
 
 NowOption = Annotated[str | None, typer.Option("--now", help="Simulated time, e.g. 2026-11-02 or '2026-11-02 09:00'.")]
-ActorOption = Annotated[str, typer.Option("--as", help="Name of the registered person acting.")]
+ActorOption = Annotated[str, typer.Option("--as", help="Login (or #id) of the registered person acting.")]
 
 
 def fail(error: object) -> NoReturn:

@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.exc import IntegrityError
 
 from cli.common import ActorOption, NowOption, console, fail, moment
-from models.core.actors import actor_named
+from models.core.actors import actor_by_login
 from models.core.db import session_scope
 from models.core.errors import TuopinError
 
@@ -74,7 +74,7 @@ def import_file(
     when = moment(now)
     with session_scope() as session:
         try:
-            plan = import_roster(session=session, path=path, actor=actor_named(session, actor), now=when,
+            plan = import_roster(session=session, path=path, actor=actor_by_login(session, actor), now=when,
                                  dry_run=dry_run)
             if not dry_run:
                 session.commit()
@@ -110,7 +110,7 @@ def export_roster_file(
     when = moment(now)
     with session_scope() as session:
         try:
-            done = export_roster(session=session, region=region, path=out, actor=actor_named(session, actor),
+            done = export_roster(session=session, region=region, path=out, actor=actor_by_login(session, actor),
                                  now=when, year=year)
             session.commit()
         except TuopinError as error:

@@ -19,9 +19,12 @@ from sqlmodel import Session, col
 from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
 from cli.opening import open_command
+from cli.record import inputs_command, record_command
 from cli.regions import regions_app
+from cli.registry import registry_app
+from cli.staff import staff_app
 from cli.web import users_add, web
-from models.core.actors import actor_named
+from models.core.actors import actor_by_login
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case
 from models.core.clock import cn_date
@@ -42,6 +45,8 @@ app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty 
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(regions_app, name="regions")
+app.add_typer(registry_app, name="registry")
+app.add_typer(staff_app, name="staff")
 
 
 @app.callback()
@@ -78,6 +83,8 @@ def init() -> None:
 app.command(name="import")(import_file)
 app.command(name="export-roster")(export_roster_file)
 app.command(name="open")(open_command)
+app.command(name="record")(record_command)
+app.command(name="inputs")(inputs_command)
 users_app = typer.Typer(help="Logins of the web dashboard.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.command()(web)
@@ -137,7 +144,7 @@ def decide(
             raise InvalidInput("决定", "案件", " ".join(map(str, case_ids)),
                                f"一次决定只能针对同一流程的案件，现涉及：{names}")
         result = transition(session=session, chain=chains.pop(), stage=stage,
-                            case_ids=case_ids, move=move, actor=actor_named(session, actor), now=moment(now),
+                            case_ids=case_ids, move=move, actor=actor_by_login(session, actor), now=moment(now),
                             reason=reason)
     console.print(f"已{MOVE_NAMES[move]}：{len(result.moved)}件；"
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
@@ -159,7 +166,7 @@ def check(
         fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{choices}"))
     items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
     with acting() as session:
-        result = record_checks(session=session, stage=stage, items=items, actor=actor_named(session, actor),
+        result = record_checks(session=session, stage=stage, items=items, actor=actor_by_login(session, actor),
                                now=moment(now))
     a = result[0]
     console.print(f"人均纯收入{a.per_capita}元；结论：{'达标' if a.passed else '未达标：' + a.failures}")
@@ -176,7 +183,7 @@ def object_(
     """Record an objection raised during the case's publicity window."""
     with acting() as session:
         objection = raise_objection(session=session, case_id=case_id, raised_by=by, content=content,
-                                    now=moment(now), actor=actor_named(session, actor))
+                                    now=moment(now), actor=actor_by_login(session, actor))
     console.print(f"已登记异议{objection.id}（案件{case_id}），待核实处理")
 
 
@@ -191,7 +198,7 @@ def resolve(
     """Resolve an objection: dismissed (the case goes on) or upheld (the case goes back)."""
     with acting() as session:
         resolve_objection(session=session, objection_id=objection_id, upheld=uphold, resolution=resolution,
-                          now=moment(now), actor=actor_named(session, actor))
+                          now=moment(now), actor=actor_by_login(session, actor))
     console.print(f"异议{objection_id}：{'成立，案件已退回' if uphold else '不成立，案件继续办理'}")
 
 

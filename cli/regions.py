@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from cli.common import NowOption, console, fail, moment
 from cli.importing import problem_table
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import SYSTEM_NAME, actor_by_login
 from models.core.db import session_scope
 from models.core.errors import TuopinError
 from models.core.regions import LEVEL_NAMES
@@ -20,13 +20,13 @@ from models.core.regions import LEVEL_NAMES
 regions_app = typer.Typer(help="The county's regions: 12-digit statistical division codes with names.",
                           no_args_is_help=True)
 
-ByOption = Annotated[str | None, typer.Option("--as", help="Name of the registered person acting "
+ByOption = Annotated[str | None, typer.Option("--as", help="Login (or #id) of the registered person acting "
                                                           "(default: the system, before anyone is registered).")]
 
 
 def _actor_name(session: Session, name: str | None) -> str:
     """Who the audit event names: the registered person given, else the system (the office setting itself up)."""
-    return actor_named(session, name).name if name else SYSTEM_NAME
+    return actor_by_login(session, name).name if name else SYSTEM_NAME
 
 
 @regions_app.command("import")

@@ -1,4 +1,5 @@
-"""The dashboard's commands: serve it, add a login for a registered person, and the demo's logins."""
+"""The dashboard's commands: serve it, add a login of another name for a registered person (a person's own login
+is given its password by `tuopin staff password`), and the demo's logins."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from cli.common import console, fail
-from models.core.actors import ROLE_NAMES, Actor, Role, actor_named
+from models.core.actors import ROLE_NAMES, Actor, Role, actor_by_login
 from models.core.db import session_scope
 from models.core.errors import TuopinError
 from models.core.settings import get_settings
@@ -41,7 +42,8 @@ def web(
 
 def users_add(
     login: Annotated[str, typer.Argument(help="Login name.")],
-    actor_name: Annotated[str, typer.Option("--actor", help="Name of the registered person this login acts as.")],
+    actor_name: Annotated[str, typer.Option("--actor", help="Login (or #id) of the registered person this "
+                                                            "login acts as.")],
     password: Annotated[str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True,
                                           help="Password (asked for when not given).")],
 ) -> None:
@@ -52,7 +54,7 @@ def users_add(
         fail("密码至少8位；未写入任何内容")
     with session_scope() as session:
         try:
-            actor = actor_named(session, actor_name)
+            actor = actor_by_login(session, actor_name)
             add_web_user(session, login=login, actor=actor, password_hash=hash_password(password))
             session.commit()
         except TuopinError as error:

@@ -18,7 +18,7 @@ from cli.common import local_prefect
 from cli.web import print_demo_logins
 from demo.papers import said_kinds
 from models.chains.household_exit.stages import CODE, HOUSEHOLD_EXIT
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import STATUS_NAMES, Case, Outcome, StageRecord, Status
 from models.core.clock import cn_date, parse
 from models.core.db import session_scope, upgrade
@@ -77,7 +77,7 @@ def run(out_dir: str) -> None:
         assert region is not None
         console.rule(f"[bold]tuopin 演示：{region.name}{YEAR}年度贫困户脱贫退出"
                      f"（{len(villages)}个村，{len(area.household_ids)}户{area.people}人）")
-        system = actor_named(session, SYSTEM_NAME)
+        system = system_actor(session)
         open_cases(session=session, chain=CODE, year=YEAR, household_ids=area.household_ids,
                    now=parse("2026-10-08 09:00"), actor=system)
         session.commit()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from models.core.actors import SYSTEM_NAME, Actor, actor_named
+from models.core.actors import Actor, system_actor
 from models.core.clock import parse, to_db, utcnow
 from models.core.db import session_scope
 
@@ -25,7 +25,7 @@ def work() -> Iterator[tuple[Session, Actor]]:
     """A session committed when the block succeeds, with the system actor that signs machine moves."""
     with session_scope() as session:
         try:
-            yield session, actor_named(session, SYSTEM_NAME)
+            yield session, system_actor(session)
             session.commit()
         except Exception:
             session.rollback()

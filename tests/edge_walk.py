@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from models.chains.edge_identify.stages import CODE, EDGE_IDENTIFY
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.door import machine
 from models.door.cases import load_rows, open_cases
 from models.door.windows import close_due_windows
@@ -28,7 +28,7 @@ def apply_households(world, *applicants: Applicant, villages: list[str] | None =
     households = add_applicants(session, villages or world.villages, 2026, random.Random(3),
                                 applicants or (INSIDE,))
     ids = open_cases(session=session, chain=CODE, year=2026, household_ids=households, now=T0,
-                     actor=actor_named(session, SYSTEM_NAME))
+                     actor=system_actor(session))
     session.commit()
     return ids
 
@@ -38,7 +38,7 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:
     session = world.session
     stage = EDGE_IDENTIFY.stage(next(iter(load_rows(session, case_ids).values())).stage)
     if stage.window:
-        system = actor_named(session, SYSTEM_NAME)
+        system = system_actor(session)
         machine.post_notices(session=session, chain=CODE, stage=stage.code, scope="", year=2026, now=now,
                              actor=system)
         session.commit()

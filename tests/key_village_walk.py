@@ -11,7 +11,7 @@ from sqlmodel import col
 from models.chains.key_village.figures import Figures, record_figures
 from models.chains.key_village.spot_checks import draw_county_sample
 from models.chains.key_village.stages import CODE, KEY_VILLAGE
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named, add_actor
+from models.core.actors import Actor, Role, add_actor, system_actor
 from models.door import machine
 from models.door.cases import load_rows, open_cases
 from models.door.chain import Input
@@ -46,7 +46,7 @@ def actor_for(world, role: Role, village: str) -> Actor:
 
 def open_villages(world, villages: list[str] | None = None) -> list[int]:
     add_upper_levels(world)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     ids = open_cases(session=world.session, chain=CODE, year=2026, village_codes=villages or world.villages,
                      now=T0, actor=system)
     world.session.commit()
@@ -81,7 +81,7 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:
     sample is drawn and the drawn villages' figures are found equal to the county's."""
     session = world.session
     stage = KEY_VILLAGE.stage(next(iter(load_rows(session, case_ids).values())).stage)
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     if stage.takes(Input.SAMPLE):
         draw(world, stage.code, now)
         drawn = drawn_now(world, case_ids)

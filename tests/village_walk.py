@@ -17,7 +17,7 @@ from models.chains.village_exit.county_check import (
 )
 from models.chains.village_exit.stages import CODE, VILLAGE_EXIT
 from models.chains.village_exit.standards import record_assessment
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.core.household import Household
 from models.door import machine
 from models.door.cases import load_rows, open_cases
@@ -39,7 +39,7 @@ def open_villages(world, villages: list[str] | None = None, non_poor: int = 6) -
     non-poor households for the missed-identification sample."""
     session = world.session
     villages = villages or world.villages
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     rng = random.Random(5)
     for village in villages:
         add_non_poor_households(session, village, non_poor, rng)
@@ -85,7 +85,7 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type
     session = world.session
     stage = VILLAGE_EXIT.stage(next(iter(load_rows(session, case_ids).values())).stage)
     clerks = Clerks(session, CODE, 2026, "")
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     if stage.takes(Input.VILLAGE_ACCEPTANCE):
         assess(world, case_ids, now)
     if stage.takes(Input.SAMPLE_FINDINGS):

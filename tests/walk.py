@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.door import machine
 from models.door.cases import load_rows, open_cases
 from models.door.chain import Input, Sampler, chain_named
@@ -25,7 +25,7 @@ def actor_for(world, role: Role, village: str) -> Actor:  # type: ignore[no-unty
 
 
 def open_all(world, now: datetime) -> list[int]:  # type: ignore[no-untyped-def]
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     ids = open_cases(session=world.session, chain=CHAIN, year=2026, household_ids=world.area.household_ids,
                      now=now, actor=system)
     world.session.commit()
@@ -37,7 +37,7 @@ def finish_stage(world, case_ids: list[int], now: datetime) -> datetime:  # type
     session = world.session
     stage = chain_named(CHAIN).stage(next(iter(load_rows(session, case_ids).values())).stage)
     clerks = Clerks(session, CHAIN, 2026, "")
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     if stage.sampling is Sampler.MACHINE:
         machine.draw_samples(session=session, chain=CHAIN, stage=stage.code, scope="", year=2026, now=now,
                              actor=system)

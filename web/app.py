@@ -14,14 +14,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from models.core.clock import utcnow
 from models.core.settings import get_settings
 from models.door.contract import checked
+from web.admin import router as admin_router
 from web.auth import Sessions, secret_key
 from web.case_pages import router as case_router
 from web.common import LoginRequired
 from web.digest import router as digest_router
+from web.household_pages import router as household_router
+from web.inputs import router as inputs_router
+from web.opening import router as opening_router
 from web.pages import router
 from web.views import render
-from web.village_acceptance import router as acceptance_router
-from web.village_figures import router as figures_router
 from web.village_pages import router as village_router
 
 ERRORS = {403: "无权访问", 404: "页面不存在", 405: "不支持此操作"}
@@ -37,10 +39,12 @@ def create_app(database_url: str | None = None, *, clock: Callable[[], datetime]
     app.state.clock = clock
     app.include_router(router)
     app.include_router(case_router)
+    app.include_router(inputs_router)
     app.include_router(village_router)
-    app.include_router(figures_router)
-    app.include_router(acceptance_router)
     app.include_router(digest_router)
+    app.include_router(admin_router)
+    app.include_router(opening_router)
+    app.include_router(household_router)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _error: LoginRequired) -> Response:

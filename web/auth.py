@@ -96,7 +96,8 @@ class Sessions:
         if not isinstance(uid, int):
             return None
         found = user_by_id(session, uid)
-        return Viewer(*found) if found else None
+        # a person deactivated since they logged in is logged out at their next page
+        return Viewer(*found) if found and found[1].active else None
 
 
 def log_in(session: Session, login: str, password: str, now: datetime) -> tuple[WebUser | None, str]:
@@ -105,7 +106,7 @@ def log_in(session: Session, login: str, password: str, now: datetime) -> tuple[
     if found is None:
         password_matches(None, password)
         return None, "登录名或密码错误"
-    user = found[0]
+    user, actor = found
     until = paused_until(user)
     if until is not None and now < until:
         seconds = math.ceil((until - now).total_seconds())
@@ -113,5 +114,7 @@ def log_in(session: Session, login: str, password: str, now: datetime) -> tuple[
     if not password_matches(user.password_hash, password):
         record_failure(session, user, now)
         return None, "登录名或密码错误"
+    if not actor.active:
+        return None, f"{actor.title()}已停用，不能登录；如需恢复请联系本县县级系统管理员"
     record_success(session, user)
     return user, ""

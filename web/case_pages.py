@@ -3,7 +3,8 @@ resolved, its case file (案卷) and downloads. Anything outside the clerk's are
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -12,20 +13,19 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from models.chains.village_exit.standards import village_exit_policy
+from models.core.actors import ROLE_NAMES
 from models.core.case import Status
 from models.core.errors import NotFound, TransitionRefused, TuopinError
 from models.door.cases import load_rows
-from models.door.chain import Input, chain_named
+from models.door.chain import INPUT_NAMES, Input, Stage, chain_named
 from models.door.engine import MOVE_NAMES, Move, transition
+from models.door.forms import InputForm, for_case, input_slug, waiting_inputs
 from models.door.inputs import recorder_problem
 from models.door.objections import raise_objection, resolve_objection
 from models.door.posting import may_post, post_with_photo
 from models.door.windows import posted_cases
 from models.evidence.policy import EvidencePolicy
 from models.evidence.uploads import evidence_villages, store_evidence
-from models.home_checks.recording import CheckInput, record_checks
-from models.home_checks.standards import GUARANTEES
 from models.policy.loading import policy_for
 from models.reads.case_file import case_file_zip, checklist, holdings
 from models.reads.case_view import CaseView, case_view, document_cases
@@ -38,35 +38,56 @@ DECISIONS = (Move.APPROVE, Move.RETURN, Move.REJECT)
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 DONE = {**{m.value: f"已{MOVE_NAMES[m]}" for m in DECISIONS}, "evidence": "已上传", "objection": "已登记异议",
-        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传", "checked": "已记录入户核查",
-        "figures": "已登记村情数据", "drawn": "已抽取本县样本", "assessed": "已记录验收评分"}
+        "resolved": "异议已处理", "posted": "已张贴公示，公示期开始，照片已上传",
+        **{f"input-{input_slug(k)}": f"已登记{INPUT_NAMES[k]}" for k in Input}}
 
 
-def _case(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
+def case_of(session: Session, viewer: Viewer, case_id: str, request: Request) -> CaseView | None:
     """The case if it exists and lies in the clerk's area."""
     found = case_view(session, number(case_id) or 0, now(request))
     return found if found is not None and viewer.covers(found.village_code) else None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One input the case's stage waits for: who records it, and its form when the viewer is the one."""
+
+    slug: str
+    title: str
+    who: str
+    form: InputForm | None
+    entered: Mapping[str, Sequence[str]]  # what the viewer typed into it, kept when it was refused
+
+
+def waiting(session: Session, viewer: Viewer, found: CaseView, stage: Stage,
+            entered: tuple[str, Mapping[str, Sequence[str]]] | None) -> list[Waiting]:
+    """What the case's stage waits for (本环节待办), each input with the form the viewer may fill in."""
+    if found.status != Status.ACTIVE:
+        return []
+    chain = chain_named(found.chain)
+    shown = []
+    for takes, form in waiting_inputs(chain, stage):
+        slug = input_slug(takes.input)
+        mine = recorder_problem(viewer.actor, stage, takes.input) is None
+        shown.append(Waiting(slug, form.title, "或".join(ROLE_NAMES[r] for r in stage.recorders(takes.input)),
+                             for_case(form, session, found.id) if mine else None,
+                             entered[1] if entered and entered[0] == slug else {}))
+    return shown
+
+
 def show_case(request: Request, session: Session, viewer: Viewer, case_id: str, *, error: str = "",
-              done: str = "", status: int = 200) -> HTMLResponse:
-    found = _case(session, viewer, case_id, request)
+              done: str = "", status: int = 200,
+              entered: tuple[str, Mapping[str, Sequence[str]]] | None = None) -> HTMLResponse:
+    found = case_of(session, viewer, case_id, request)
     if found is None:
         return missing(request, viewer, "案件不存在")
     active = found.status == Status.ACTIVE
     may_decide = active and found.stage_role == viewer.actor.role
     stage = chain_named(found.chain).stage(found.stage)
-
-    def enters(kind: Input) -> bool:
-        """The stage takes this input and the viewer records it (the form the page shows for it)."""
-        return active and recorder_problem(viewer.actor, stage, kind) is None
-
-    indicators = village_exit_policy(found.village_code, found.year).indicators \
-        if enters(Input.VILLAGE_ACCEPTANCE) else ()
+    decider = ROLE_NAMES[stage.role] if stage.role is not None else ""
     return render(request, "case", viewer=viewer, status=status, title=f"案件{found.id}", case=found,
                   may_decide=may_decide, may_post=may_post(session, found.id, viewer.actor) is None,
-                  may_check=enters(Input.HOME_CHECK) and bool(found.household), guarantees=GUARANTEES,
-                  may_record=enters(Input.VILLAGE_FIGURES), sampled=enters(Input.SAMPLE), indicators=indicators,
+                  waiting=waiting(session, viewer, found, stage, entered), decider=decider if active else "",
                   moves=[(m.value, MOVE_NAMES[m]) for m in DECISIONS], error=error, done=DONE.get(done, ""))
 
 
@@ -91,7 +112,7 @@ def act(request: Request, session: Session, case_id: str, csrf: str, done: str, 
     if not form_ok(request, csrf):
         return refused_form(request)
     viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
+    found = case_of(session, viewer, case_id, request)
     if found is None:
         return missing(request, viewer, "案件不存在")
     try:
@@ -127,20 +148,6 @@ def decide(request: Request, session: DB, case_id: str, stage: Annotated[str, Fo
         return None
 
     return act(request, session, case_id, csrf, move, work)
-
-
-@router.post("/cases/{case_id}/check")
-def home_check(request: Request, session: DB, case_id: str, met: Annotated[list[str] | None, Form()] = None,
-               head_signed: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
-    """A home check (四看一算) of the case's household at its stage: the items met are ticked; the income is
-    computed from the household's recorded parts."""
-    def work(viewer: Viewer, found: CaseView) -> str | None:
-        ticked = set(met or [])
-        record_checks(session=session, stage=found.stage, actor=viewer.actor, now=now(request), items=[
-            CheckInput(found.id, {key: key in ticked for key in GUARANTEES}, head_signed=bool(head_signed))])
-        return None
-
-    return act(request, session, case_id, csrf, "checked", work)
 
 
 @router.post("/cases/{case_id}/evidence")
@@ -205,7 +212,7 @@ def resolve(request: Request, session: DB, case_id: str, objection_id: str, uphe
 
 def _file_of(request: Request, session: Session, case_id: str) -> tuple[Viewer, CaseView, EvidencePolicy] | Response:
     viewer = viewer_of(request, session)
-    found = _case(session, viewer, case_id, request)
+    found = case_of(session, viewer, case_id, request)
     if found is None:
         return missing(request, viewer, "案件不存在")
     return viewer, found, policy_for(found.village_code, found.year).evidence

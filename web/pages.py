@@ -16,6 +16,7 @@ from models.core.errors import NotFound
 from models.core.regions import Level, Region
 from models.digest.due_soon import closing_windows
 from models.door.chain import all_chains, chain_named
+from models.door.opening import OPENERS
 from models.reads.dashboard import by_township, case_count, open_objection_count, overdue_count
 from models.reads.status import Filters, case_page, counts_by_stage
 from web.auth import COOKIE, log_in
@@ -72,7 +73,8 @@ def overview(request: Request, session: DB) -> Response:
                   overdue=overdue_count(session, viewer.region, moment),
                   objections=open_objection_count(session, viewer.region),
                   closing=closing_windows(session, viewer.region, moment, moment + DUE_SOON), townships=townships,
-                  widest=max([t.active + t.finished for t in townships] + [1]))
+                  widest=max([t.active + t.finished for t in townships] + [1]),
+                  may_open=viewer.actor.role in OPENERS)
 
 
 def _villages(session: Session, region: str) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from demo.papers import Decision, decide
 from models.chains.edge_identify.stages import CODE
 from models.chains.edge_identify.standards import eligibility
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import Case, Outcome, StageRecord
 from models.core.clock import cn_date
 from models.core.document import Document
@@ -87,7 +87,7 @@ def _decide(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime,
 
 
 def _post(session: Session, stage: str, scope: str, year: int, now: datetime) -> int:
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     posted = machine.post_notices(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=now,
                                   actor=system)
     session.commit()
@@ -95,7 +95,7 @@ def _post(session: Session, stage: str, scope: str, year: int, now: datetime) ->
 
 
 def _close(session: Session, stage: str, scope: str, year: int, now: datetime) -> int:
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     close_due_windows(session=session, now=now, actor=system)
     moved = machine.release(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=now, actor=system)
     session.commit()
@@ -109,7 +109,7 @@ def run_edge_identify_demo(*, session: Session, area: Area | None = None, year: 
                               seed=seed)
     villages = area.villages[area.townships[0]][:3]
     scope = prefix(area.townships[0], Level.TOWNSHIP)
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     household_ids = add_applicants(session, villages, year, random.Random(seed), APPLICANTS)
     ids = open_cases(session=session, chain=CODE, year=year, household_ids=household_ids, now=start, actor=system)
     session.commit()

@@ -29,7 +29,7 @@ from models.chains.key_village.figures import (
 )
 from models.chains.key_village.spot_checks import draw_county_sample, spot_check_passed
 from models.chains.key_village.stages import CODE, KEY_VILLAGE
-from models.core.actors import SYSTEM_NAME, Role, actor_named, add_actor
+from models.core.actors import Role, add_actor, system_actor
 from models.core.case import Case
 from models.core.document import Document
 from models.core.regions import Level, Region, prefix
@@ -128,7 +128,7 @@ def run_key_village_demo(*, session: Session, area: Area | None = None, year: in
         session.add(province)
     add_actor(session, name="市扶贫办 何建华", role=Role.CITY_CHECK_TEAM, region_code=CITY[0])
     add_actor(session, name="省扶贫办 罗文斌", role=Role.PROVINCE_POVERTY_OFFICE, region_code=PROVINCE[0])
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     villages = [v for township in area.townships[:2] for v in area.villages[township][:3]]
     ids = open_cases(session=session, chain=CODE, year=year, village_codes=villages, now=start, actor=system)
     session.commit()

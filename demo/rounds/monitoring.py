@@ -26,7 +26,7 @@ from models.chains.monitoring.assist import (
 from models.chains.monitoring.campaign import campaign_phases, create_campaign, hold_round
 from models.chains.monitoring.documents.closeout_form import timeliness
 from models.chains.monitoring.stages import CODE
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import Case
 from models.core.clock import local_date, parse
 from models.core.document import Document
@@ -191,7 +191,7 @@ def run_monitoring_demo(*, session: Session, area: Area | None = None, year: int
     township_verifies(case_c, "water", False, f"{year}-10-15 10:00", "入户管网未通水")
     department_closes(case_a, "housing", f"{year}-10-16 15:00")
 
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     summary.overdue_at_due = flag_overdue(session=session, now=parse(f"{year}-10-19 23:00"), actor=system)
     session.commit()
     summary.overdue_flagged = flag_overdue(session=session, now=parse(f"{year}-10-20 00:05"), actor=system)

@@ -23,7 +23,7 @@ from models.chains.relative_identify.city_check import draw_city_samples, record
 from models.chains.relative_identify.record import RelativeRecordBase, write_record
 from models.chains.relative_identify.stages import CODE
 from models.chains.relative_identify.standards import ranked_cases, standings
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case, Outcome, StageRecord
 from models.core.clock import cn_date
 from models.core.document import Document
@@ -89,7 +89,7 @@ def _decide(clerks: Clerks, stage: str, now: datetime, summary: RelativeDemoSumm
 
 def _publicize(session: Session, stage: str, scope: str, year: int, now: datetime) -> tuple[int, int]:
     """Post the village notices, then close them after the window and move the cases on: (posted, moved)."""
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     posted = machine.post_notices(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=now,
                                   actor=system)
     session.commit()
@@ -108,7 +108,7 @@ def run_relative_identify_demo(*, session: Session, area: Area | None = None, ye
                               seed=seed)
     villages = area.villages[area.townships[0]][:2]
     scope = prefix(area.townships[0], Level.TOWNSHIP)
-    system, team = actor_named(session, SYSTEM_NAME), city_team(session)
+    system, team = system_actor(session), city_team(session)
     household_ids = add_applicants(session, villages, year, random.Random(seed), APPLICANTS)
     ids = open_cases(session=session, chain=CODE, year=year, household_ids=household_ids, now=start, actor=system)
     session.commit()

@@ -20,7 +20,7 @@ from demo.papers import decide, write_papers
 from models.chains.village_exit.county_check import Finding, draw_village_check, record_findings, record_survey
 from models.chains.village_exit.stages import CODE
 from models.chains.village_exit.standards import record_assessment
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import Case
 from models.core.household import Household
 from models.core.regions import Level, prefix
@@ -67,7 +67,7 @@ def _move(clerks: Clerks, stage: str, case_ids: Sequence[int], now: datetime, su
 
 def _publicity(session: Session, stage: str, scope: str, year: int, now: datetime) -> datetime:
     """Post the stage's lists, let the window run out, and move the cases on."""
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     machine.post_notices(session=session, chain=CODE, stage=stage, scope=scope, year=year, now=now, actor=system)
     session.commit()
     Clerks(session, CODE, year, scope).photograph_notices(stage, now)
@@ -84,7 +84,7 @@ def run_village_demo(*, session: Session, area: Area | None = None, year: int = 
     area = area or build_area(session, townships=1, villages_per_township=3, households=48, people=150, year=year,
                               seed=seed)
     rng = random.Random(seed)
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     villages = area.villages[area.townships[0]][: len(SCENARIOS)]
     scope = prefix(area.county_code, Level.COUNTY)
     for village in villages:

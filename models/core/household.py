@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Numeric, UniqueConstraint
@@ -17,6 +18,11 @@ class MemberBase(SQLModel):
     sex: str = ""
     resident: bool = True
     phone: str = ""
+    # A member who leaves (died, married out, moved out) is kept, not deleted: past cases still name them. A left
+    # member is also no longer resident, so every count of resident members leaves them out.
+    left: bool = Field(default=False, description="已减员 (died, married or moved out)")
+    left_at: datetime | None = Field(default=None, description="减员日期 (UTC)")
+    left_reason: str = Field(default="", description="减员原因, e.g. 死亡, 婚出, 迁出")
 
 
 class Member(MemberBase, table=True):

@@ -26,6 +26,7 @@ from models.digest.log import DigestSent
 from models.door.sampling import Sample, SampleCase
 from models.evidence.uploads import Evidence, EvidenceCase
 from models.home_checks.standards import Assessment
+from models.registry.revisions import HouseholdRevision
 
 __all__ = [
     "Actor", "Assessment", "AuditEvent", "AuditHead", "Case", "Document", "DocumentCase", "Household",
@@ -39,4 +40,5 @@ __all__ = [
     "WebUser",
     "Evidence", "EvidenceCase",
     "DigestSent",
+    "HouseholdRevision",
 ]

@@ -48,7 +48,8 @@ def build_application_context(session: Session, *, chain: str, year: int, villag
     ids = [d.case_id for d in decisions]
     found = subjects(session, ids)
     households = [case_id for case_id, _, _, size in found if size]  # a village's case has size 0
-    members = {h.case_id: h.members for h in listed_households(session, households)}
+    as_decided = {d.case_id: d.decided_at for d in decisions}  # the members as they were when each applied
+    members = {h.case_id: h.members for h in listed_households(session, households, as_of=as_decided)}
     applicants = tuple(Applicant(group, name, members.get(case_id, ())) for case_id, group, name, _ in found)
     lines = title_lines(village.name, f"{year}年度", the_chain.name, "申请书")
     return ApplicationContext(

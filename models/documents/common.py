@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import combinations
 from pathlib import Path
 from typing import TypedDict
@@ -13,17 +13,18 @@ from typing import TypedDict
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.core.case import Case
+from models.core.case import Case, StageRecord
 from models.core.clock import last_day, local_date
 from models.core.document import Document
 from models.core.errors import NotFound
-from models.core.household import Household, Member
+from models.core.household import Household
 from models.core.publicity import Window, WindowCase
 from models.core.regions import Region
 from models.documents.masking import mask_id, mask_phone
 from models.documents.render import find_document
 from models.door.chain import Input, chain_named
 from models.policy.loading import Policy
+from models.registry.revisions import households_as_of
 
 HEAD = "户主"
 TITLE_WIDTH = 18  # full-width characters of 2号 (22 pt) type that a title line may hold; the type area holds 20
@@ -150,11 +151,28 @@ def window_days(window: Window) -> tuple[date, date]:
     return local_date(window.opened_at), last_day(window.ends_at)
 
 
-def listed_households(session: Session, case_ids: Sequence[int]) -> list[Listed]:
-    """The households of these cases in village, then household-number order; NotFound if a case is missing."""
+Moments = datetime | Mapping[int, datetime | None] | None
+
+
+def decided_moments(session: Session, case_ids: Sequence[int], stage: str | None = None) -> dict[int, datetime | None]:
+    """Each case's latest decision (at `stage`, or at any stage): the moment its household is printed as of."""
+    query = (select(col(StageRecord.case_id), func.max(col(StageRecord.decided_at)))
+             .where(col(StageRecord.case_id).in_(list(case_ids)), col(StageRecord.decided_at).is_not(None))
+             .group_by(col(StageRecord.case_id)))
+    if stage is not None:
+        query = query.where(col(StageRecord.stage) == stage)
+    return dict(session.execute(query).tuples().all())
+
+
+def listed_households(session: Session, case_ids: Sequence[int], *, as_of: Moments = None,
+                      stage: str | None = None) -> list[Listed]:
+    """The households of these cases in village, then household-number order; NotFound if a case is missing.
+
+    Each household is printed as it was when its case was decided, so a document made again after a change of the
+    registry (a death, a split) shows the household as decided: as of `as_of` (one moment, or one per case), else
+    as of the case's latest decision at `stage` (or at any stage); a case not yet decided shows it as it is."""
     rows = session.execute(
-        select(Case.id, Household.id, Household.number, Household.head_name, Household.phone,  # type: ignore[call-overload]
-               Household.group_name, Region.code, Region.name)
+        select(Case.id, Household.id, Household.village_code, Region.name)
         .join(Household, col(Household.id) == col(Case.household_id))
         .join(Region, col(Region.code) == col(Household.village_code))
         .where(col(Case.id).in_(list(case_ids)))
@@ -162,19 +180,21 @@ def listed_households(session: Session, case_ids: Sequence[int]) -> list[Listed]
     missing = set(case_ids) - {row[0] for row in rows}
     if missing:
         raise NotFound(f"案件{min(missing)}不存在或不是农户案件")
-    members: dict[int, list[tuple[int, str, str, str, str]]] = {}
-    household_ids = [row[1] for row in rows]
-    for member_id, household_id, name, relation, sex, resident_id in session.execute(
-        select(Member.id, Member.household_id, Member.name, Member.relation, Member.sex,  # type: ignore[call-overload]
-               Member.resident_id).where(col(Member.household_id).in_(household_ids))
-    ).tuples():
-        members.setdefault(household_id, []).append((member_id, name, relation, sex, resident_id))
+    if as_of is None:
+        moments: Mapping[int, datetime | None] = decided_moments(session, [row[0] for row in rows], stage)
+    elif isinstance(as_of, datetime):
+        moments = dict.fromkeys((row[0] for row in rows), as_of)
+    else:
+        moments = as_of
+    states = households_as_of(session, {household_id: moments.get(case_id) for case_id, household_id, *_ in rows})
     listed = []
-    for case_id, household_id, number, head, phone, group, village_code, village in rows:
-        people = sorted(members.get(household_id, []), key=lambda m: (m[2] != HEAD, m[0]))
+    for case_id, household_id, village_code, village in rows:
+        state = states[household_id]
+        household = state.household
         listed.append(Listed(
-            case_id=case_id, village_code=village_code, village=village, group=group, number=number, head=head,
-            phone=phone, members=tuple(Person(m[1], m[2], m[3], m[4]) for m in people),
+            case_id=case_id, village_code=village_code, village=village, group=household.group_name,
+            number=household.number, head=household.head_name, phone=household.phone,
+            members=tuple(Person(m.name, m.relation, m.sex, m.resident_id) for m in state.present),
         ))
     return sorted(listed, key=lambda h: (h.village_code, h.number))
 

@@ -31,7 +31,8 @@ from models.documents.household_sheet import Line, income_lines, side_by_side, y
 from models.documents.registry import Paper, Run, Scope, Trigger, register
 from models.documents.render import render, store, yuan
 from models.door.chain import chain_named
-from models.home_checks.incomes import incomes_of_year, resident_counts
+from models.home_checks.incomes import year_income
+from models.registry.revisions import households_as_of
 
 KIND = "registration_form"
 
@@ -124,21 +125,23 @@ def build_registration_form_context(session: Session, *, chain: str, year: int, 
     household_of = dict(session.execute(select(col(Case.id), col(Case.household_id)).where(
         col(Case.id).in_(list(by_case)))).tuples().all())
     household_ids = [h for h in household_of.values() if h is not None]
-    incomes = incomes_of_year(session, household_ids, year)
     records = {r.household_id: r for r in session.scalars(select(Income).where(
         col(Income.household_id).in_(household_ids), col(Income.year) == year))}
-    residents = resident_counts(session, household_ids)
+    # the household, its flags and its resident members as they were when the verification was decided
+    states = households_as_of(session, {household_of[d.case_id]: d.decided_at for d in decisions
+                                        if household_of.get(d.case_id) is not None})
     names = dict(session.execute(select(col(Actor.id), col(Actor.name)).where(
         col(Actor.id).in_({d.actor_id for d in decisions if d.actor_id is not None}))).tuples().all())
     pages = []
-    for serial, h in enumerate(listed_households(session, list(by_case)), start=1):
+    as_decided = {d.case_id: d.decided_at for d in decisions}
+    for serial, h in enumerate(listed_households(session, list(by_case), as_of=as_decided), start=1):
         decided, household_id = by_case[h.case_id], household_of[h.case_id]
         assert household_id is not None  # listed_households found its household
-        income = incomes[household_id]
-        items = reading.items(income.household, year)
+        state, record = states[household_id], records.get(household_id)
+        income = year_income(state.household, record, state.residents, year)
         pages.append(Registration(
             serial=serial, group=h.group, number=h.number, head=h.head, members=h.members,
-            lines=side_by_side(items, income_lines(records.get(household_id), residents.get(household_id, 0))),
+            lines=side_by_side(reading.items(state.household, year), income_lines(record, state.residents)),
             per_capita=yuan(income.per_capita) if income.per_capita is not None else income.missing,
             result=_result(decided, reading.subject),
             verified_by=names.get(decided.actor_id, "") if decided.actor_id is not None else "",

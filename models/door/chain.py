@@ -61,6 +61,8 @@ class Input(StrEnum):
     ASSIGNMENT = "ASSIGNMENT"  # a warned item handed to an industry department (chain F)
     CLOSEOUT_REQUEST = "CLOSEOUT_REQUEST"  # the department's measures and its request to close out (chain F)
     CLOSEOUT_CHECK = "CLOSEOUT_CHECK"  # the township's verification of each item asked to close out (chain F)
+    WARNING = "WARNING"  # a village's monthly round: the households observed and the items each lacks (chain F)
+    HOME_VISIT = "HOME_VISIT"  # the income a home visit measured, for the registration form (chains C and E)
 
 
 INPUT_NAMES = {
@@ -76,6 +78,8 @@ INPUT_NAMES = {
     Input.ASSIGNMENT: "交办行业部门",
     Input.CLOSEOUT_REQUEST: "销号申请",
     Input.CLOSEOUT_CHECK: "销号核实",
+    Input.WARNING: "预警标注",
+    Input.HOME_VISIT: "入户核实登记",
 }
 
 

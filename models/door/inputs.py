@@ -20,7 +20,7 @@ from models.core.errors import NotFound, TransitionRefused
 from models.door.cases import load_rows
 from models.door.chain import INPUT_NAMES, CaseRow, Input, Stage, chain_named
 from models.door.moves import Move
-from models.door.rules import Attempt, Rule, at_stage, in_actor_area, rule_on, still_active
+from models.door.rules import Attempt, Rule, actor_active, at_stage, in_actor_area, rule_on, still_active
 
 
 def recorder_problem(actor: Actor, stage: Stage, kind: Input) -> str | None:
@@ -45,6 +45,7 @@ def _records(kind: Input) -> Rule:
     return Rule("records_input", check)
 
 
+ACTIVE = Rule("actor_active", actor_active)
 AREA = Rule("in_actor_area", in_actor_area)
 CASE_AT_STAGE = (Rule("still_active", still_active), Rule("at_stage", at_stage))
 
@@ -77,7 +78,7 @@ def _rule(session: Session, rows: dict[int, CaseRow], actor: Actor, stage: str |
 def cases_in_area(*, session: Session, case_ids: Sequence[int], actor: Actor, now: datetime) -> dict[int, CaseRow]:
     """The cases' rows, every one in the actor's area (an objection is recorded by anyone of the area); a case that
     does not exist is NotFound."""
-    return _rule(session, _rows(session, case_ids), actor, None, now, (AREA,))
+    return _rule(session, _rows(session, case_ids), actor, None, now, (ACTIVE, AREA))
 
 
 def admit(*, session: Session, case_ids: Sequence[int], actor: Actor, stage: str | None, kind: Input,
@@ -86,4 +87,5 @@ def admit(*, session: Session, case_ids: Sequence[int], actor: Actor, stage: str
     area, the stage (of the case's chain; None: its current stage, for an input several stages take) taking the
     input from the actor's role, the case still active and at that stage. A case that does not exist is NotFound;
     any other refusal raises TransitionRefused with each case's reason."""
-    return _rule(session, _rows(session, case_ids), actor, stage, now, (AREA, _records(kind), *CASE_AT_STAGE))
+    return _rule(session, _rows(session, case_ids), actor, stage, now,
+                 (ACTIVE, AREA, _records(kind), *CASE_AT_STAGE))

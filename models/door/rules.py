@@ -94,6 +94,11 @@ def stage_sends_back(session: Session, attempt: Attempt, rows: Sequence[CaseRow]
     return dict.fromkeys((r.id for r in rows), f"{attempt.stage.name}环节不能退回")
 
 
+def actor_active(session: Session, attempt: Attempt, rows: Sequence[CaseRow]) -> dict[int, str]:
+    """A deactivated person acts no more (what they decided before stays in the record)."""
+    return {r.id: f"{actor.title()}已停用，不能办理" for r in rows if not (actor := attempt.actor_of[r.id]).active}
+
+
 def in_actor_area(session: Session, attempt: Attempt, rows: Sequence[CaseRow]) -> dict[int, str]:
     """A person acts only on cases of villages inside their region."""
     covered: dict[tuple[int, str], bool] = {}  # by (person, village): a bulk move has few of each
@@ -209,6 +214,7 @@ FORWARD = frozenset({Move.APPROVE, Move.ADVANCE})
 RULES: tuple[Rule, ...] = (
     Rule("reason_given", reason_given, frozenset({Move.RETURN, Move.REJECT})),
     Rule("stage_sends_back", stage_sends_back, frozenset({Move.RETURN})),
+    Rule("actor_active", actor_active),
     Rule("in_actor_area", in_actor_area),
     Rule("actor_may_move", actor_may_move),
     Rule("not_retried", not_retried, retry=True),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.core.household import Household, Income, Member
+from models.core.household import Household, Income, IncomeBase, Member
 from models.home_checks.standards import per_capita_net_income
 
 
@@ -44,11 +44,14 @@ def incomes_of_year(session: Session, household_ids: Sequence[int], year: int) -
     found: dict[int, YearIncome] = {}
     for household_id, household in households.items():
         assert household_id is not None
-        income, people = incomes.get(household_id), residents.get(household_id, 0)
-        if income is None:
-            found[household_id] = YearIncome(household, None, f"尚无{year}年度收入记录，无法计算人均纯收入")
-        elif people == 0:
-            found[household_id] = YearIncome(household, None, "无常住人口，无法计算人均纯收入")
-        else:
-            found[household_id] = YearIncome(household, per_capita_net_income(income, people))
+        found[household_id] = year_income(household, incomes.get(household_id), residents.get(household_id, 0), year)
     return found
+
+
+def year_income(household: Household, income: IncomeBase | None, residents: int, year: int) -> YearIncome:
+    """A household's per-capita net income of `year` from its income record and its resident members."""
+    if income is None:
+        return YearIncome(household, None, f"尚无{year}年度收入记录，无法计算人均纯收入")
+    if residents == 0:
+        return YearIncome(household, None, "无常住人口，无法计算人均纯收入")
+    return YearIncome(household, per_capita_net_income(income, residents))

@@ -42,7 +42,8 @@ def _households(session: Session, shared: str, year: int | None) -> tuple[list[H
     incomes: dict[int, Income] = {}
     for start in range(0, len(ids), 2000):
         chunk = ids[start:start + 2000]
-        for member in session.exec(select(Member).where(col(Member.household_id).in_(chunk)).order_by(col(Member.id))):
+        present = select(Member).where(col(Member.household_id).in_(chunk), col(Member.left).is_(False))
+        for member in session.exec(present.order_by(col(Member.id))):
             members[member.household_id].append(member)
         query = select(Income).where(col(Income.household_id).in_(chunk))
         if year is not None:

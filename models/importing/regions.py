@@ -144,7 +144,7 @@ def _write(session: Session, plan: RegionPlan, action: str, actor_name: str, now
     # The machine's moves (windows closing, samples, documents) are signed by the system actor, which needs a
     # province to belong to: it is registered with the first one.
     province = next((r.code for r in added if r.level is Level.PROVINCE), None)
-    if province and session.exec(select(Actor).where(Actor.name == SYSTEM_NAME)).first() is None:
+    if province and session.exec(select(Actor).where(Actor.role == Role.SYSTEM)).first() is None:
         add_actor(session, name=SYSTEM_NAME, role=Role.SYSTEM, region_code=province)
     audit.append(session, [audit.Event(to_db(now), actor_name, action, None, {
         **detail, "added": len(added), "by_level": plan.counts(), "already_registered": plan.known,

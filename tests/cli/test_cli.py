@@ -178,7 +178,7 @@ def test_a_decision_by_someone_of_another_village_is_refused(world, opened):
 def test_a_decision_by_an_unknown_person_is_refused(world, opened):
     case_id = opened[world.villages[0]][0]
     _refused(world, case_id, ["decide", str(case_id), "--stage", "GROUP_RECOMMEND", "--as", "查无此人",
-                              "--now", "2026-10-10"], "没有名为“查无此人”的登记人员")
+                              "--now", "2026-10-10"], "没有登录名为“查无此人”的人员")
 
 
 def test_returning_without_a_reason_is_refused(world, opened):

@@ -78,7 +78,7 @@ def test_an_unknown_clerk_or_date_is_refused(world, tmp_path):
     path = write_csv(tmp_path / "roster.csv", roster(world.session, world.villages, households=1))
     before = counts(world.session)
     nobody = tuopin("import", str(path), "--as", "无此人")
-    assert nobody.exit_code == 1 and "未执行：没有名为“无此人”的登记人员" in nobody.output
+    assert nobody.exit_code == 1 and "未执行：没有登录名为“无此人”的人员" in nobody.output
     bad_date = runner.invoke(app, ["import", str(path), "--as", clerk(world), "--now", "十一月"])
     assert bad_date.exit_code == 1 and "无法识别的日期" in bad_date.output
     assert counts(world.session) == before

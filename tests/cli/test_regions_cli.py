@@ -72,5 +72,5 @@ def test_regions_are_added_one_by_one_under_registered_parents(database):
 
 def test_an_unknown_actor_is_refused(database):
     result = tuopin("regions", "import", EXAMPLE, "--as", "无此人")
-    assert result.exit_code == 1 and "没有名为“无此人”的登记人员" in result.output
+    assert result.exit_code == 1 and "没有登录名为“无此人”的人员" in result.output
     assert counts(database) == (0, 0)

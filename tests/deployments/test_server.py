@@ -26,7 +26,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
 from flows.sweeps import CHAIN_DEPLOYMENTS
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.audit import first_broken
 from models.core.case import Case, Status
 from models.core.clock import utcnow
@@ -146,7 +146,7 @@ def post_windows_that_ended(world) -> tuple[list[int], int]:  # type: ignore[no-
     ids = open_all(world, start)
     posted_at = walk_to(world, ids, "PUBLICITY", start + timedelta(hours=1))
     machine.post_notices(session=session, chain=CHAIN, stage="PUBLICITY", scope="", year=2026, now=posted_at,
-                         actor=actor_named(session, SYSTEM_NAME))
+                         actor=system_actor(session))
     held = ids[0]
     village = session.get(Case, held).village_code
     raise_objection(session=session, case_id=held, raised_by="村民甲", content="收入不实",

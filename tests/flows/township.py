@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.clock import parse
 from models.door import machine
@@ -61,6 +61,6 @@ def build_township(session: Session) -> tuple[str, datetime]:
     latest = max(latest, walk_to(world, groups[4], "PUBLICITY", start))
     latest = max(latest, walk_to(world, groups[3], "PUBLICITY", start))
     machine.post_notices(session=session, chain=CHAIN, stage="PUBLICITY", scope=world.villages[3], year=YEAR,
-                         now=latest, actor=actor_named(session, SYSTEM_NAME))
+                         now=latest, actor=system_actor(session))
     session.commit()
     return world.code, latest + timedelta(days=8)

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from models.chains.rectification.findings import FindingInput, record_findings, report_fix
 from models.chains.relative_identify.city_check import draw_city_samples, record_city_check
 from models.chains.relative_identify.record import RelativeRecordBase, write_record
-from models.core.actors import SYSTEM_NAME, Role, actor_named, add_actor
+from models.core.actors import Role, add_actor, system_actor
 from models.core.case import Case, Status
 from models.core.db import session_scope
 from models.core.document import Document
@@ -48,7 +48,7 @@ def sweep(world: World, chain: str, now: datetime) -> None:
     """The machine's part of every stage of the chain, township by township: close due windows, move the cases they
     released, post notices, draw the machine's samples, render the papers whose inputs are complete."""
     session = world.session
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     close_due_windows(session=session, now=now, actor=system)
     for township in townships_under(session, world.area.county_code):
         scope = township[:9]
@@ -84,7 +84,7 @@ def relative_finish(world: World, case_ids: list[int], now: datetime) -> datetim
     """Chain E's stages: the windows run out; the city draws and re-checks; the record cards are filled in."""
     session, code = world.session, "RELATIVE_IDENTIFY"
     stage = chain_named(code).stage(next(iter(load_rows(session, case_ids).values())).stage)
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     if stage.window:
         machine.post_notices(session=session, chain=code, stage=stage.code, scope="", year=YEAR, now=now, actor=system)
         session.commit()
@@ -134,7 +134,7 @@ def monitoring_finish(setup: monitoring_walk.Setup) -> Finish:
 def run(world: World, chain: str) -> None:
     """Walk the chain's cases of the world's first township (or all its households) to the end."""
     session = world.session
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     start = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     if chain == "HOUSEHOLD_EXIT":
         walk_all(world, chain, walk.open_all(world, start), walk.finish_stage, start)

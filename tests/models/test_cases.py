@@ -13,7 +13,7 @@ from models.chains.household_exit.stages import CODE as EXIT
 from models.chains.household_exit.stages import HOUSEHOLD_EXIT
 from models.chains.key_village.stages import CODE as KEY_VILLAGE
 from models.chains.key_village.stages import KEY_VILLAGE as KEY_VILLAGE_CHAIN
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case, StageRecord, Status
 from models.core.errors import InvalidInput
@@ -29,7 +29,7 @@ def count(world, table) -> int:
 
 def test_households_open_at_the_first_stage_with_a_due_record_and_an_audit_event(world):
     households = world.area.household_ids[:3]
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     ids = open_cases(session=world.session, chain=EXIT, year=2026, household_ids=households, now=T0, actor=system)
     world.session.commit()
     cases = [world.session.get(Case, i) for i in ids]
@@ -46,7 +46,7 @@ def test_households_open_at_the_first_stage_with_a_due_record_and_an_audit_event
 
 
 def test_a_household_gets_one_case_of_a_chain_a_year(world):
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     first, second = world.area.household_ids[:2]
     [opened] = open_cases(session=world.session, chain=EXIT, year=2026, household_ids=[first, first], now=T0,
                           actor=system)
@@ -57,7 +57,7 @@ def test_a_household_gets_one_case_of_a_chain_a_year(world):
 
 
 def test_villages_open_village_cases_once_a_year(world):
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     codes = world.villages[:2]
     ids = open_cases(session=world.session, chain=KEY_VILLAGE, year=2026, village_codes=codes, now=T0, actor=system)
     cases = [world.session.get(Case, i) for i in ids]
@@ -68,7 +68,7 @@ def test_villages_open_village_cases_once_a_year(world):
 
 
 def test_a_village_may_open_any_number_of_cases_when_each_is_its_own(world):
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     village = world.villages[0]
     details = [{"item": "1.1"}, {"item": "2.3"}]
     ids = open_cases(session=world.session, chain=KEY_VILLAGE, year=2026, village_codes=[village, village], now=T0,
@@ -84,7 +84,7 @@ def test_a_village_may_open_any_number_of_cases_when_each_is_its_own(world):
     ({"village_codes": ["430121999999"]}, "立案", "村区划代码", "不是已登记的行政村代码"),
 ])
 def test_a_subject_that_does_not_exist_is_refused_and_nothing_is_written(world, subject, record, field, rule):
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     chain = EXIT if "household_ids" in subject else KEY_VILLAGE
     good = {"household_ids": world.area.household_ids[:1]} if "household_ids" in subject else {
         "village_codes": world.villages[:1]}
@@ -108,4 +108,4 @@ def test_a_person_opens_cases_only_in_their_area(world):
 def test_a_case_has_one_kind_of_subject(world):
     with pytest.raises(ValueError, match="household or a village"):
         open_cases(session=world.session, chain=EXIT, year=2026, household_ids=world.area.household_ids[:1],
-                   village_codes=world.villages[:1], now=T0, actor=actor_named(world.session, SYSTEM_NAME))
+                   village_codes=world.villages[:1], now=T0, actor=system_actor(world.session))

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
+from models.chains.edge_identify.stages import CODE as EDGE_IDENTIFY
 from models.chains.household_exit.stages import CODE as HOUSEHOLD_EXIT
 from models.chains.key_village.figures import Figures, record_figures
 from models.chains.key_village.spot_checks import draw_county_sample
@@ -34,12 +35,14 @@ from models.chains.village_exit.standards import VillageFacts, record_assessment
 from models.core.actors import ROLE_LEVEL, ROLE_NAMES, Actor, Role, add_actor
 from models.core.case import Case, StageRecord, Status
 from models.core.errors import InvalidInput, TransitionRefused
-from models.core.household import Household
+from models.core.household import Household, IncomeBase
 from models.core.regions import Level, Region, prefix
-from models.door.chain import INPUT_NAMES, Chain, Input, Stage, Takes, all_chains
+from models.door.chain import INPUT_NAMES, Chain, Input, Stage, Takes, all_chains, chain_named
 from models.door.engine import Move, transition
+from models.door.forms import Given, form_for
 from models.home_checks.recording import CheckInput, record_checks
 from models.home_checks.standards import GUARANTEES
+from models.home_checks.visits import record_home_visit
 
 NOW = datetime(2026, 10, 8, 2, 0, tzinfo=UTC)
 YEAR = 2026
@@ -178,6 +181,7 @@ def _village_check(p: Place, case_id: int, stage: Stage, actor: Actor) -> object
 
 CARD = RelativeRecordBase(cause="缺劳力", helper="张三", three_year_plan="三年规划", yearly_plan="年度计划",
                           has_labour=False)
+VISIT = IncomeBase(year=YEAR, wages=Decimal(9000))
 RECORDERS: dict[tuple[str, Input], Recorder] = {
     (HOUSEHOLD_EXIT, Input.HOME_CHECK): Recorder(lambda p, case_id, stage, actor: record_checks(
         session=p.session, stage=stage.code, items=[CheckInput(case_id, dict.fromkeys(GUARANTEES, True))],
@@ -207,6 +211,14 @@ RECORDERS: dict[tuple[str, Input], Recorder] = {
         session=p.session, case_id=case_id, actor=actor, measures="危房改造", now=NOW)),
     (MONITORING, Input.CLOSEOUT_CHECK): Recorder(lambda p, case_id, stage, actor: verify_closeout(
         session=p.session, case_id=case_id, actor=actor, results={}, note="", now=NOW)),
+    (EDGE_IDENTIFY, Input.HOME_VISIT): Recorder(lambda p, case_id, stage, actor: record_home_visit(
+        session=p.session, case_id=case_id, stage=stage.code, income=VISIT, note="", actor=actor, now=NOW)),
+    (RELATIVE_IDENTIFY, Input.HOME_VISIT): Recorder(lambda p, case_id, stage, actor: record_home_visit(
+        session=p.session, case_id=case_id, stage=stage.code, income=VISIT, note="", actor=actor, now=NOW)),
+    (MONITORING, Input.WARNING): Recorder(lambda p, case_id, stage, actor: form_for(
+        chain_named(MONITORING), Input.WARNING).record(Given(session=p.session, actor=actor,
+                                                             chain=chain_named(MONITORING), stage=stage, case_id=None,
+                                                             values={"village": p.village}, now=NOW)), opens=True),
     (RECTIFICATION, Input.FINDING): Recorder(lambda p, case_id, stage, actor: record_findings(
         session=p.session, year=YEAR, actor=actor, now=NOW,
         findings=[FindingInput(p.village, "1-1", found="发现问题", unit="帮扶责任人")]), opens=True),

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.audit import first_broken
 from models.core.case import Case
 from models.core.clock import parse
@@ -42,7 +42,7 @@ def _cases_at(world, stage: str) -> tuple[dict[int, str], str, datetime]:
 def _post(township: str, now: datetime):
     def step(session: Session) -> int:
         posted = machine.post_notices(session=session, chain=CHAIN, stage="PUBLICITY", scope=township, year=2026,
-                                      now=now, actor=actor_named(session, SYSTEM_NAME))
+                                      now=now, actor=system_actor(session))
         session.commit()
         return posted
     return step
@@ -51,7 +51,7 @@ def _post(township: str, now: datetime):
 def _draw(township: str, now: datetime):
     def step(session: Session) -> int:
         drawn = machine.draw_samples(session=session, chain=CHAIN, stage="COUNTY_RECHECK", scope=township, year=2026,
-                                     now=now, actor=actor_named(session, SYSTEM_NAME))
+                                     now=now, actor=system_actor(session))
         session.commit()
         return drawn
     return step

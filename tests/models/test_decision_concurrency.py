@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.chains.household_exit.stages import HOUSEHOLD_EXIT
-from models.core.actors import Role, actor_named, add_actor
+from models.core.actors import Role, actor_by_login, add_actor
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case, StageRecord, Status
 from models.core.clock import parse
@@ -58,7 +58,7 @@ def committee(world) -> tuple[list[int], list[str]]:
 def _race(database: str, jobs: list[tuple[str, Decide]], gate: Gate | None, staggered: bool = False) -> list[Outcome]:
     """Each clerk (name, decision) in a thread of their own, all at once (see `together`)."""
     def call(name: str, decide: Decide) -> Callable[[Session], Result]:
-        return lambda session: decide(session=session, actor=actor_named(session, name))
+        return lambda session: decide(session=session, actor=actor_by_login(session, name))
 
     results = together(database, [call(name, decide) for name, decide in jobs], gate, staggered)
     return [(name, decide.move, result) for (name, decide), result in zip(jobs, results, strict=True)]
@@ -101,7 +101,7 @@ def _landed_once(database: str, case_id: int, before: tuple[Case, list[StageReco
     decided = [r for r in records if r.stage == STAGE and r.decided_at is not None]
     assert [r.outcome for r in decided] == [MOVE_OUTCOME[winner]]
     with session_scope(database) as session:
-        assert decided[0].actor_id == actor_named(session, winner_name).id
+        assert decided[0].actor_id == actor_by_login(session, winner_name).id
     new = events[len(events_before):]
     assert [e.action for e in new] == [f"{CHAIN}.{winner.value}"]
     assert json.loads(new[0].detail)["version"] == case_before.version + 1

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, update
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.clock import parse
 from models.core.regions import Level, prefix
@@ -121,7 +121,7 @@ def test_the_offices_with_work_are_the_governments_whose_region_has_something_du
 def test_windows_closing_within_the_days_and_open_objections(world):
     ids = [i for i in open_all(world, T0) if world.session.get(Case, i).village_code == world.villages[0]]
     walk_to(world, ids, "PUBLICITY", T0)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     window = open_window(session=world.session, scope_code=world.villages[0], case_ids=ids,
                          now=parse("2026-11-01 09:00"), actor=system)  # open through 11-07, closes 11-08 00:00
     raise_objection(session=world.session, case_id=ids[0], raised_by="李四", content="家中新购轿车一辆",
@@ -178,7 +178,7 @@ def test_days_overdue_count_from_the_day_after_the_last_day():
 def test_a_fixed_number_of_queries_for_10_or_100_cases(session):
     area = build_area(session, townships=1, villages_per_township=4, households=110, people=330, year=2026, seed=3)
     session.commit()
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     ids = open_cases(session=session, chain=CHAIN, year=2026, household_ids=area.household_ids, now=T0, actor=system)
     session.commit()
     region = prefix(area.townships[0], Level.TOWNSHIP)

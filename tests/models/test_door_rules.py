@@ -15,7 +15,7 @@ from models.chains.edge_identify.stages import CODE as EDGE
 from models.chains.household_exit.stages import CODE as EXIT
 from models.chains.household_exit.stages import HOUSEHOLD_EXIT
 from models.chains.village_exit.stages import VILLAGE_EXIT
-from models.core.actors import SYSTEM_NAME, Actor, Role, actor_named
+from models.core.actors import Actor, Role, system_actor
 from models.core.case import Case
 from models.core.clock import cn_date, last_day
 from models.core.errors import InvalidInput, TransitionRefused
@@ -31,14 +31,14 @@ from synthetic.clerks import Clerks
 from tests.edge_walk import apply_households, walk_to
 
 T0 = datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
-ORDER = ["reason_given", "stage_sends_back", "in_actor_area", "actor_may_move", "not_retried", "still_active",
-         "at_stage", "no_open_objection", "window_allows", "decided", "evidence_complete"]
+ORDER = ["reason_given", "stage_sends_back", "actor_active", "in_actor_area", "actor_may_move", "not_retried",
+         "still_active", "at_stage", "no_open_objection", "window_allows", "decided", "evidence_complete"]
 
 
 def village_cases(world) -> list[int]:
     """Household exit cases for every household; those of the first village, at its first stage."""
     ids = open_cases(session=world.session, chain=EXIT, year=2026, household_ids=world.area.household_ids, now=T0,
-                     actor=actor_named(world.session, SYSTEM_NAME))
+                     actor=system_actor(world.session))
     world.session.commit()
     return [i for i in ids if world.session.get(Case, i).village_code == world.villages[0]]
 
@@ -146,7 +146,7 @@ def test_a_case_that_does_not_exist_in_the_chain_is_not_found(world):
 
 def test_the_machine_advances_a_decided_stage_only_once_its_role_decided(world):
     ids = village_cases(world)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     assert refused(world, "GROUP_RECOMMEND", ids[:1], Move.ADVANCE, system) == {ids[0]: "尚待村民小组长决定"}
 
 
@@ -155,7 +155,7 @@ def publicity(world):
     """An edge household case at the first village publicity, not yet posted, and the machine's actor."""
     ids = apply_households(world)
     now = walk_to(world, ids, "EDGE_FIRST_PUBLICITY", datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
-    return ids, now, actor_named(world.session, SYSTEM_NAME)
+    return ids, now, system_actor(world.session)
 
 
 def post(world, now: datetime, system: Actor) -> Window:
@@ -199,7 +199,7 @@ def test_a_stage_that_needs_evidence_completes_only_with_it(world):
     row = CaseRow(id=1, chain=VILLAGE_EXIT.code, year=2026, stage=stage.code, status="ACTIVE", version=1,
                   village_code=world.villages[0], household_id=None, record_id=1, record_opened_at=T0,
                   record_outcome=None)
-    attempt = Attempt(VILLAGE_EXIT, stage, Move.APPROVE, {1: actor_named(world.session, SYSTEM_NAME)}, T0)
+    attempt = Attempt(VILLAGE_EXIT, stage, Move.APPROVE, {1: system_actor(world.session)}, T0)
     assert evidence_complete(world.session, attempt, [row]) == {1: "“乡镇请示县验收”须先上传佐证材料：公示照片"}
 
 
@@ -277,7 +277,7 @@ def statements(session: Session) -> Iterator[list[str]]:
 @pytest.mark.parametrize("how_many", [1, 24])
 def test_a_retried_bulk_move_costs_the_same_queries_for_one_case_or_many(world, database, how_many):
     open_cases(session=world.session, chain=EXIT, year=2026, household_ids=world.area.household_ids, now=T0,
-               actor=actor_named(world.session, SYSTEM_NAME))
+               actor=system_actor(world.session))
     world.session.commit()
     clerks = Clerks(world.session, EXIT, 2026, "")
     actors = clerks.assign("GROUP_RECOMMEND")
@@ -302,5 +302,5 @@ def test_a_refusal_names_the_cases_it_refuses():
 def test_posting_no_case_is_bad_input_not_a_refused_case(world):
     with pytest.raises(InvalidInput) as error:
         open_window(session=world.session, scope_code=world.villages[0], case_ids=[], now=T0,
-                    actor=actor_named(world.session, SYSTEM_NAME))
+                    actor=system_actor(world.session))
     assert error.value.rule == "至少包含一个待公示的案件"

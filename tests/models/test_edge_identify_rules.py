@@ -151,10 +151,10 @@ def test_no_one_decides_a_window_by_hand_and_it_cannot_close_early(world, stage)
     with pytest.raises(TransitionRefused) as refused:
         approve(world, stage, ids[0], world.actor(Role.TOWNSHIP_GOVERNMENT, world.township), now)
     assert refused.value.reason == f"{EDGE_IDENTIFY.stage(stage).name}环节无需人工决定，公示期满且无异议后由系统流转"
-    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import system_actor
     from models.door import machine
 
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     machine.post_notices(session=world.session, chain=CODE, stage=stage, scope="", year=2026, now=now, actor=system)
     world.session.commit()
     last_minute = now + timedelta(days=6, hours=14, minutes=59)  # posted 09:00 Shanghai: 23:59 of the seventh day
@@ -168,12 +168,12 @@ def test_no_one_decides_a_window_by_hand_and_it_cannot_close_early(world, stage)
                                                 ("EDGE_SECOND_PUBLICITY", "EDGE_HOME_VISIT"),
                                                 ("EDGE_ANNOUNCEMENT", "EDGE_COUNTY_REVIEW")])
 def test_an_upheld_objection_sends_the_household_back(world, stage, back_to):
-    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import system_actor
     from models.door import machine
 
     ids = apply_households(world, INSIDE_TWO[0], INSIDE_TWO[1])
     now = walk_to(world, ids, stage, T0)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     machine.post_notices(session=world.session, chain=CODE, stage=stage, scope="", year=2026, now=now, actor=system)
     objection = raise_objection(session=world.session, case_id=ids[0], raised_by="村民丁", content="收入不实",
                                 now=now + timedelta(days=1), actor=actor_for(world, Role.VILLAGE_COMMITTEE,

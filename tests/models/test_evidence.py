@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.audit import AuditEvent
 from models.core.case import Case
 from models.core.errors import InvalidInput, NotFound, TransitionRefused
@@ -124,7 +124,7 @@ def test_the_village_request_cannot_be_approved_without_the_publicity_photo(worl
     now = village_walk.walk_to(world, cases, "VILLAGE_PUBLICITY", T0)
     clerks = Clerks(world.session, "VILLAGE_EXIT", 2026, "")
     # the publicity without photos: post, let the window run out, release (as the walk does, minus the photos)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     machine.post_notices(session=world.session, chain="VILLAGE_EXIT", stage="VILLAGE_PUBLICITY", scope="", year=2026,
                          now=now, actor=system)
     later = now + timedelta(days=8)

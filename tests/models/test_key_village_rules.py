@@ -118,7 +118,7 @@ def test_figures_from_before_a_return_do_not_count_again(world):
 
 
 def test_the_publicity_window_holds_the_villages_until_it_closes(world):
-    from models.core.actors import SYSTEM_NAME, actor_named
+    from models.core.actors import system_actor
     from models.door import machine
 
     ids = open_villages(world, world.villages[:2])
@@ -126,7 +126,7 @@ def test_the_publicity_window_holds_the_villages_until_it_closes(world):
     province = actor_for(world, Role.PROVINCE_POVERTY_OFFICE, world.villages[0])
     transition(session=world.session, chain=CODE, stage="KEY_PUBLICITY", case_ids=ids, move=Move.APPROVE,
                actor=province, now=now)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     assert machine.post_notices(session=world.session, chain=CODE, stage="KEY_PUBLICITY", scope="", year=2026,
                                 now=now, actor=system) == 2
     world.session.commit()

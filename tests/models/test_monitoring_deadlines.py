@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.chains.monitoring.stages import MONITORING
 from models.chains.monitoring.tables import MonitoringAssignment
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import StageRecord
 from models.core.clock import parse
 from models.core.workdays import PROVISIONAL_NOTE, workday_deadline
@@ -76,7 +76,7 @@ def test_an_assignment_across_the_spring_festival_is_due_on_march_4(world):
 
 def test_the_sweep_flags_an_assistance_not_asked_to_close_out_once_its_last_working_day_is_over(world):
     s, case_id, assignment, record = _confirmed(world, "2026-09-29 10:00")
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     assert flag_overdue(session=world.session, now=parse("2026-10-19 23:59:59"), actor=system) == 0
     assert flag_overdue(session=world.session, now=parse("2026-10-20 00:00"), actor=system) == 1
     world.session.commit()
@@ -88,7 +88,7 @@ def test_a_close_out_asked_in_time_is_not_flagged(world):
     s, case_id, assignment, record = _confirmed(world, "2026-09-29 10:00")
     finish(s, case_id, parse("2026-10-19 17:00"))
     assert case(s, case_id).stage == "MON_CLOSEOUT"
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     assert flag_overdue(session=world.session, now=parse("2026-10-20 00:05"), actor=system) == 0
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import Case, Status
 from models.core.clock import parse
 from models.core.errors import InvalidInput, TransitionRefused
@@ -25,7 +25,7 @@ def posted(world):
     """The first village's cases posted on 2026-11-01 09:00 Shanghai time."""
     ids = [i for i in open_all(world, T0) if world.session.get(Case, i).village_code == world.villages[0]]
     walk_to(world, ids, "PUBLICITY", T0)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     window = open_window(session=world.session, scope_code=world.villages[0], case_ids=ids,
                          now=parse("2026-11-01 09:00"), actor=system)
     world.session.commit()

@@ -19,7 +19,7 @@ from demo.rounds.relative_identify import Applicant as RelativeApplicant
 from demo.rounds.relative_identify import add_applicants as add_relative_applicants
 from models.chains.edge_identify.stages import CODE as EDGE
 from models.chains.relative_identify.stages import CODE as RELATIVE
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.clock import local_date
 from models.core.document import Document, DocumentCase
@@ -133,7 +133,7 @@ def test_a_refusal_and_a_return_are_on_the_form_and_a_later_verification_gets_it
 
 def _relative_walk(world, ids: list[int], stage: str, now: datetime) -> datetime:
     """Move relative-poor cases on, as clerks and the machine would, until they stand at `stage`."""
-    session, system = world.session, actor_named(world.session, SYSTEM_NAME)
+    session, system = world.session, system_actor(world.session)
     chain = chain_named(RELATIVE)
     while (current := chain.stage(load_rows(session, ids)[ids[0]].stage)).code != stage:
         if current.window:
@@ -156,7 +156,7 @@ def test_the_relative_poor_chain_prints_its_line_and_the_priority_conditions(wor
                   RelativeApplicant(1, 2, Decimal("2400"), ill_member=True))
     households = add_relative_applicants(world.session, world.villages, 2026, random.Random(5), applicants)
     ids = open_cases(session=world.session, chain=RELATIVE, year=2026, household_ids=households, now=T0,
-                     actor=actor_named(world.session, SYSTEM_NAME))
+                     actor=system_actor(world.session))
     world.session.commit()
     now = _relative_walk(world, ids, RELATIVE_STAGE, T0)
     Clerks(world.session, RELATIVE, 2026, "").decide(RELATIVE_STAGE, now, ids)

@@ -15,7 +15,7 @@ from models.chains.relative_identify.city_check import draw_city_samples, record
 from models.chains.relative_identify.record import RelativeRecordBase, write_record
 from models.chains.relative_identify.stages import CODE, RELATIVE_IDENTIFY
 from models.chains.relative_identify.standards import Standing, judge_relative, rank_key, standard_for
-from models.core.actors import SYSTEM_NAME, Role, actor_named
+from models.core.actors import Role, system_actor
 from models.core.case import Case, StageRecord, Status
 from models.core.errors import InvalidInput, TransitionRefused
 from models.door import machine
@@ -66,7 +66,7 @@ def opened(world, *applicants: Applicant) -> list[int]:
     city_team(session)
     households = add_applicants(session, world.villages, 2026, random.Random(5), applicants)
     ids = open_cases(session=session, chain=CODE, year=2026, household_ids=households, now=T0,
-                     actor=actor_named(session, SYSTEM_NAME))
+                     actor=system_actor(session))
     session.commit()
     return ids
 
@@ -77,7 +77,7 @@ def clerks(world) -> Clerks:
 
 def walk_to(world, ids: list[int], stage: str, now: datetime = T0) -> datetime:
     """Move the cases on, as clerks and the machine would, until they stand at `stage`."""
-    session, system = world.session, actor_named(world.session, SYSTEM_NAME)
+    session, system = world.session, system_actor(world.session)
     while session.get(Case, ids[0]).stage != stage:
         current = RELATIVE_IDENTIFY.stage(session.get(Case, ids[0]).stage)
         if current.window:
@@ -114,7 +114,7 @@ def test_village_review_refuses_above_the_line_and_passes_at_it(world) -> None:
 def test_publicity_cannot_close_early(world) -> None:
     (case,) = opened(world, AT_LINE)
     now = walk_to(world, [case], "REL_VILLAGE_PUBLICITY")
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     machine.post_notices(session=world.session, chain=CODE, stage="REL_VILLAGE_PUBLICITY", scope="", year=2026,
                          now=now, actor=system)
     world.session.commit()

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.audit import AuditEvent, first_broken
 from models.core.case import Case, StageRecord
 from models.core.clock import parse
@@ -37,7 +37,7 @@ Step = Callable[[Session], Any]
 
 def _close(now: datetime) -> Step:
     def step(session: Session) -> list[int]:
-        closed = close_due_windows(session=session, now=now, actor=actor_named(session, SYSTEM_NAME))
+        closed = close_due_windows(session=session, now=now, actor=system_actor(session))
         session.commit()
         return closed
     return step
@@ -46,7 +46,7 @@ def _close(now: datetime) -> Step:
 def _release(now: datetime) -> Step:
     def step(session: Session) -> Result:
         result = machine.release(session=session, chain=CHAIN, stage="PUBLICITY", scope="", year=None, now=now,
-                                 actor=actor_named(session, SYSTEM_NAME))
+                                 actor=system_actor(session))
         session.commit()
         return result
     return step
@@ -54,7 +54,7 @@ def _release(now: datetime) -> Step:
 
 def _flag(now: datetime) -> Step:
     def step(session: Session) -> int:
-        flagged = flag_overdue(session=session, now=now, actor=actor_named(session, SYSTEM_NAME))
+        flagged = flag_overdue(session=session, now=now, actor=system_actor(session))
         session.commit()
         return flagged
     return step
@@ -87,7 +87,7 @@ def posted(world, monkeypatch) -> tuple[list[int], list[int], datetime]:
     second = [i for i in ids if not villages[i].startswith(township)]
     now = walk_to(world, first, "PUBLICITY", OPENED)
     machine.post_notices(session=world.session, chain=CHAIN, stage="PUBLICITY", scope=township, year=2026, now=now,
-                         actor=actor_named(world.session, SYSTEM_NAME))
+                         actor=system_actor(world.session))
     world.session.commit()
     return first, second, now + timedelta(days=8)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from models.chains.household_exit.stages import HOUSEHOLD_EXIT
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.door import machine
 from models.door.engine import Move
@@ -53,7 +53,7 @@ def test_each_stage_counts_its_cases_and_those_past_it(session):
                               .order_by(col(Case.id))).first()
     assert refused is not None
     Clerks(session, CHAIN, YEAR, "").decide("COUNTY_RECHECK", now, [refused], move=Move.REJECT, reason="收入不实")
-    system = actor_named(session, SYSTEM_NAME)
+    system = system_actor(session)
     machine.post_notices(session=session, chain=CHAIN, stage="COUNTY_APPROVAL", scope=code[:9], year=YEAR, now=now,
                          actor=system)
     session.commit()

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from cli.web import DEMO_PASSWORD
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.clock import parse
 from models.door.objections import raise_objection
@@ -74,7 +74,7 @@ def test_overdue_rows_come_first_and_are_marked(browser, world, logins, opened, 
 def test_windows_closing_and_open_objections_are_listed(browser, world, logins, opened, clock):
     ids = [i for i in opened[world.township] if world.session.get_one(Case, i).village_code == world.villages[0]]
     walk_to(world, ids, "PUBLICITY", T0)
-    system = actor_named(world.session, SYSTEM_NAME)
+    system = system_actor(world.session)
     open_window(session=world.session, scope_code=world.villages[0], case_ids=ids, now=parse("2026-11-01 09:00"),
                 actor=system)
     raise_objection(session=world.session, case_id=ids[0], raised_by="李四", content="家中有人在外务工未报收入",

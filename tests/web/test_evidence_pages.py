@@ -12,7 +12,7 @@ from datetime import timedelta
 from PIL import Image
 from sqlalchemy import func, select
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.publicity import Objection
 from models.door import machine
@@ -91,7 +91,7 @@ def _posted(world, opened) -> tuple[list[int], object]:
     ids = [i for i in opened[t1] if world.session.get(Case, i).village_code == village]
     now = walk_to(world, ids, "PUBLICITY", T0)
     machine.post_notices(session=world.session, chain="HOUSEHOLD_EXIT", stage="PUBLICITY", scope=village, year=2026,
-                         now=now, actor=actor_named(world.session, SYSTEM_NAME))
+                         now=now, actor=system_actor(world.session))
     world.session.commit()
     return ids, now
 
@@ -173,23 +173,23 @@ def test_the_township_check_team_records_a_home_check_and_then_decides(browser, 
                                                           "csrf": csrf_of(page)})
     assert before.status_code == 409 and "尚未完成入户核查" in before.text
 
-    failed = client.post(f"/cases/{ids[0]}/check", data={
-        "met": ["food", "clothing", "medical", "education", "water"], "head_signed": "1", "csrf": csrf_of(page)})
+    answers = {"food": "是", "clothing": "是", "housing": "否", "medical": "是", "education": "不涉及", "water": "是",
+               "head_signed": "是", "csrf": csrf_of(page)}
+    failed = client.post(f"/cases/{ids[0]}/inputs/home-check", data=answers)
     assert failed.status_code == 303
     shown = client.get(failed.headers["location"]).text
-    assert "已记录入户核查" in shown and "未达标（住房安全有保障未达标）" in shown
+    assert "已登记入户核查（四看一算）" in shown and "未达标（住房安全有保障未达标）" in shown
     refused = client.post(f"/cases/{ids[0]}/decide", data={"stage": "HOME_CHECK", "move": "APPROVE",
                                                            "csrf": csrf_of(page)})
     assert refused.status_code == 409 and "住房安全有保障未达标" in refused.text
 
-    passed = client.post(f"/cases/{ids[0]}/check", data={
-        "met": ["food", "clothing", "housing", "medical", "education", "water"], "head_signed": "1",
-        "csrf": csrf_of(page)})
+    passed = client.post(f"/cases/{ids[0]}/inputs/home-check", data=answers | {"housing": "是"})
     assert passed.status_code == 303 and "，达标" in client.get(f"/cases/{ids[0]}").text
     approved = client.post(f"/cases/{ids[0]}/decide", data={"stage": "HOME_CHECK", "move": "APPROVE",
                                                             "csrf": csrf_of(page)})
     assert approved.status_code == 303 and stage_after(world, ids[0]) == "PUBLICITY"
-    assert "入户核查（四看一算）" not in browser("zhen1").get(f"/cases/{ids[1]}").text  # not the government's
+    other = browser("zhen1").get(f"/cases/{ids[1]}").text  # not the government's to record
+    assert "入户核查（四看一算）：由乡镇核查组登记（您不登记此项）" in other and 'id="input-home-check"' not in other
 
 
 def stage_after(world, case_id: int) -> str:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
-from models.core.actors import SYSTEM_NAME, actor_named
+from models.core.actors import system_actor
 from models.core.case import Case
 from models.core.household import Household, Member
 from models.door import machine
@@ -68,7 +68,7 @@ def test_the_overview_shows_windows_closing_and_the_township_chart(browser, worl
     village, ids = village_cases(world, opened)
     now = walk_to(world, ids, "PUBLICITY", T0)
     machine.post_notices(session=world.session, chain="HOUSEHOLD_EXIT", stage="PUBLICITY", scope=village, year=2026,
-                         now=now, actor=actor_named(world.session, SYSTEM_NAME))
+                         now=now, actor=system_actor(world.session))
     world.session.commit()
     clock.now = now + timedelta(days=3)  # the window (7 days with the posting day) closes in 4 days: not yet listed
     client = browser("zhen1")

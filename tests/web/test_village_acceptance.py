@@ -1,5 +1,6 @@
-"""Chain B's acceptance check in the browser: the township's check team enters the village's figures and the scored
-indicators with their evidence; a wrong entry is refused with the rule and writes nothing; then the decision."""
+"""Chain B's acceptance check in the browser, through the case page's generic form: the township's check team enters
+the village's figures and the scored indicators with their evidence; a wrong entry is refused with the rule and
+writes nothing; then the decision."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def form(world, token: str, **changed: object) -> dict[str, object]:
     data: dict[str, object] = {
         "registered_population": "1000", "poor_people": "20", "incidence_evidence": "县扶贫办建档立卡数据",
         "collective_income": "50000.00", "income_evidence": "村集体经济收支账目",
-        "code": [i.code for i in indicators], "points": [str(i.points) for i in indicators],
-        "evidence": [f"{i.name}：现场照片" for i in indicators], "csrf": token,
+        **{i.code: str(i.points) for i in indicators},
+        **{f"{i.code}_evidence": f"{i.name}：现场照片" for i in indicators}, "csrf": token,
     }
     data.update(changed)
     return data
@@ -47,20 +48,20 @@ def test_the_check_team_enters_the_acceptance_and_decides(browser, world, clock)
     token = csrf_of(page)
     before = assessments(world)
     indicators = policy_for(village, 2026).village_exit.indicators
-    too_many = [str(indicators[0].points + 1)] + [str(i.points) for i in indicators[1:]]
+    first = indicators[0].code
     for changed, rule in (({"poor_people": "1001"}, "须在0与农村户籍人口之间"),
-                          ({"points": too_many}, f"得分须在0至{indicators[0].points}分之间"),
-                          ({"evidence": [""] + [i.name for i in indicators[1:]]}, "须写明评分的佐证材料"),
-                          ({"collective_income": "五万"}, "须为金额"), ({"poor_people": "二十"}, "须为整数")):
-        answer = client.post(f"/cases/{cases[0]}/acceptance", data=form(world, token, **changed))
+                          ({first: str(indicators[0].points + 1)}, f"不得大于{indicators[0].points}"),
+                          ({f"{first}_evidence": ""}, "必须填写"),
+                          ({"collective_income": "五万"}, "须为数字"), ({"poor_people": "二十"}, "须为整数")):
+        answer = client.post(f"/cases/{cases[0]}/inputs/village-acceptance", data=form(world, token, **changed))
         assert answer.status_code in (400, 409) and rule in answer.text, changed
         assert assessments(world) == before
 
-    entered = client.post(f"/cases/{cases[0]}/acceptance", data=form(world, token))
+    entered = client.post(f"/cases/{cases[0]}/inputs/village-acceptance", data=form(world, token))
     assert entered.status_code == 303
     shown = client.get(entered.headers["location"]).text
     # 20 of 1000 people is 2.00%, at the line: 降至2%以下 includes it
-    assert "已记录验收评分" in shown and "贫困发生率2.00%，得分100，通过" in shown
+    assert "已登记贫困村退出验收" in shown and "贫困发生率2.00%，得分100，通过" in shown
     decided = client.post(f"/cases/{cases[0]}/decide", data={"stage": "VILLAGE_ACCEPTANCE", "move": "APPROVE",
                                                              "csrf": token})
     assert decided.status_code == 303

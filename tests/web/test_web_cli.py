@@ -37,7 +37,7 @@ def test_users_add_gives_a_person_a_login(world, browser):
 def test_users_add_refuses_an_unknown_person_a_short_password_and_a_second_use_of_a_name(world):
     actor = world.actor(Role.TOWNSHIP_GOVERNMENT, world.township)
     unknown = runner.invoke(users, ["add", "x", "--actor", "无此人", "--password", "long-enough-1"])
-    assert unknown.exit_code == 1 and "没有名为“无此人”的登记人员" in unknown.output
+    assert unknown.exit_code == 1 and "没有登录名为“无此人”的人员" in unknown.output
     short = runner.invoke(users, ["add", "x", "--actor", actor.name, "--password", "short"])
     assert short.exit_code == 1 and "密码至少8位" in short.output
     assert logins(world) == 0

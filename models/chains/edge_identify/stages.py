@@ -13,7 +13,7 @@ from __future__ import annotations
 from models.chains.edge_identify.standards import edge_standard_met
 from models.core.actors import Role
 from models.core.regions import Level
-from models.door.chain import Chain, Guard, Stage, register
+from models.door.chain import Chain, Guard, Input, Stage, Takes, register
 
 CODE = "EDGE_IDENTIFY"
 STANDARD = Guard("edge_standard_met", edge_standard_met)
@@ -31,7 +31,8 @@ EDGE_IDENTIFY = register(
             Stage("EDGE_REVIEW", "村民代表大会民主评议", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
                   documents=("edge_review_minutes",), sends_back_to="EDGE_APPLICATION", guards=(STANDARD,)),
             Stage("EDGE_HOME_VISIT", "入户核实", Level.TOWNSHIP, Role.TOWNSHIP_CHECK_TEAM,
-                  documents=("registration_form",), sends_back_to="EDGE_REVIEW", guards=(STANDARD,)),
+                  inputs=(Takes(Input.HOME_VISIT),), documents=("registration_form",), sends_back_to="EDGE_REVIEW",
+                  guards=(STANDARD,)),
             Stage("EDGE_FIRST_PUBLICITY", "村内第一次公示", Level.TOWNSHIP, None, window_scope=Level.VILLAGE,
                   documents=("edge_notice",), sends_back_to="EDGE_HOME_VISIT"),
             Stage("EDGE_TOWNSHIP_REVIEW", "乡镇审核", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,

@@ -88,7 +88,7 @@ MONITORING = register(
         finished="已销号",
         summary="动态监测发现缺项、村级标注预警、乡镇审核确定并交办行业部门、行业部门限时帮扶并申请销号、乡镇核实批准销号",
         stages=(
-            Stage("MON_FLAG", "村级标注预警", Level.VILLAGE, Role.VILLAGE_COMMITTEE,
+            Stage("MON_FLAG", "村级标注预警", Level.VILLAGE, Role.VILLAGE_COMMITTEE, inputs=(Takes(Input.WARNING),),
                   documents=("monitoring_round_summary",), guards=(Guard("warning_raised", warning_raised),)),
             Stage("MON_CONFIRM", "乡镇审核确定预警并交办", Level.TOWNSHIP, Role.TOWNSHIP_GOVERNMENT,
                   inputs=(ASSIGNMENT,), documents=("monitoring_assignment_notice",), sends_back_to="MON_FLAG",

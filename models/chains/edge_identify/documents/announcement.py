@@ -69,7 +69,7 @@ def build_edge_announcement_context(session: Session, *, window_id: int, number:
     if standard is None:
         raise NotFound(f"{window.year}年度政策未设定贫困边缘户识别标准")
     policy = policy_for(village.code, window.year)
-    households = listed_households(session, window_case_ids(session, window_id))
+    households = listed_households(session, window_case_ids(session, window_id), as_of=window.opened_at)
     first, _ = window_days(window)
     lines = title_lines("关于", township.name, village.name, f"{window.year}年度", "贫困边缘户", "的公告")
     list_lines = title_lines(township.name, village.name, f"{window.year}年度", "贫困边缘户名单")

@@ -75,7 +75,7 @@ def build_edge_notice_context(session: Session, *, window_id: int) -> EdgeNotice
     if standard is None:
         raise NotFound(f"{window.year}年度政策未设定贫困边缘户识别标准")
     policy = policy_for(village.code, window.year)
-    households = listed_households(session, window_case_ids(session, window_id))
+    households = listed_households(session, window_case_ids(session, window_id), as_of=window.opened_at)
     first, _ = window_days(window)
     ordinal = ORDINALS[index] if index < len(ORDINALS) else f"第{index + 1}次"
     procedure = "经农户申请、村民代表大会民主评议，乡镇干部、村委会和驻村工作队入户核实"

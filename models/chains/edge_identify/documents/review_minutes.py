@@ -83,7 +83,7 @@ def build_edge_review_minutes_context(session: Session, *, chain: str, year: int
     decisions = _decisions(session, chain, year, village_code, day)
     if not decisions:
         raise NotFound(f"{village.name}{year}年度尚无民主评议结果")
-    households = listed_households(session, list(decisions))
+    households = listed_households(session, list(decisions), stage=STAGE)
     household_of = dict(session.execute(
         select(col(Case.id), col(Case.household_id)).where(col(Case.id).in_(list(decisions)))).tuples().all())
     verdicts = eligibility(session, [h for h in household_of.values() if h is not None], year)

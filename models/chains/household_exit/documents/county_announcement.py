@@ -63,7 +63,7 @@ def build_county_announcement_context(session: Session, *, window_id: int, numbe
     township = region(session, window.scope_code)
     county = parent(session, township)
     policy = policy_for(township.code, window.year)
-    households = listed_households(session, window_case_ids(session, window_id))
+    households = listed_households(session, window_case_ids(session, window_id), as_of=window.opened_at)
     first, _ = window_days(window)
     lines = title_lines("关于", township.name, f"{window.year}年度", "贫困户", "脱贫退出", "的公告")
     list_lines = title_lines(township.name, f"{window.year}年度", "脱贫退出", "贫困户名单")

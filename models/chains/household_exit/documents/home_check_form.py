@@ -78,7 +78,8 @@ def build_home_check_form_context(session: Session, *, village_code: str, year: 
     village = region(session, village_code)
     township = parent(session, village)
     checks = _latest_checks(session, case_ids)
-    households = [h for h in listed_households(session, case_ids) if h.case_id in checks]
+    as_checked = {case_id: check.checked_at for case_id, (check, _) in checks.items()}
+    households = listed_households(session, list(checks), as_of=as_checked)
     pages = []
     for serial, h in enumerate(households, start=1):
         check, checker = checks[h.case_id]

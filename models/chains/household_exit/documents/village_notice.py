@@ -53,7 +53,7 @@ def build_village_notice_context(session: Session, *, window_id: int) -> Village
     village = region(session, window.scope_code)
     township = parent(session, village)
     policy = policy_for(village.code, window.year)
-    households = listed_households(session, window_case_ids(session, window_id))
+    households = listed_households(session, window_case_ids(session, window_id), as_of=window.opened_at)
     first, _ = window_days(window)
     lines = title_lines(village.name, f"{window.year}年度", "拟退出", "贫困户", "公示")
     return VillageNoticeContext(

@@ -67,7 +67,7 @@ def build_relative_notice_context(session: Session, *, window_id: int) -> Relati
         raise NotFound(f"{window.year}年度政策未设定相对贫困户识别标准")
     policy = policy_for(village.code, window.year)
     order = [case_id for case_id, _ in ranked_cases(session, window_case_ids(session, window_id))]
-    by_case = {h.case_id: h for h in listed_households(session, order)}
+    by_case = {h.case_id: h for h in listed_households(session, order, as_of=window.opened_at)}
     households = [by_case[case_id] for case_id in order]
     first, _ = window_days(window)
     lines = title_lines(village.name, f"{window.year}年度", "拟确认相对贫困户", "公示")
