@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
+from types import TracebackType
 from typing import Annotated, NoReturn
 
 import typer
@@ -21,6 +23,30 @@ def fail(error: object) -> NoReturn:
     """Print why nothing was done, in Chinese, and exit non-zero (nothing was written)."""
     console.print(f"[bold red]未执行：[/]{error}")
     raise typer.Exit(code=1)
+
+
+def database_errors_in_words() -> None:
+    """A database not yet created or upgraded, or one that cannot be reached, is told in Chinese with what to do,
+    not as a traceback: Python still exits 1 after this hook (every other error keeps the usual one)."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        from models.core.settings import get_settings
+
+        text = str(error).lower()
+        if isinstance(error, (OperationalError, ProgrammingError)) and ("no such table" in text
+                                                                        or "does not exist" in text):
+            console.print(f"[bold red]未执行：[/]数据库尚未建立或需要升级（{get_settings().database_url}）："
+                          "请先运行 tuopin init；未写入任何内容")
+        elif isinstance(error, OperationalError):
+            console.print(f"[bold red]未执行：[/]无法打开数据库（{get_settings().database_url}）："
+                          "请检查 --db 或 TUOPIN_DATABASE_URL；未写入任何内容")
+        else:
+            previous(kind, error, trace)
+
+    sys.excepthook = hook
 
 
 def moment(now: str | None) -> datetime:

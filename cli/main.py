@@ -16,8 +16,9 @@ import typer
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from cli.common import ActorOption, NowOption, console, fail, local_prefect, moment
+from cli.common import ActorOption, NowOption, console, database_errors_in_words, fail, local_prefect, moment
 from cli.importing import export_roster_file, import_file
+from cli.monitoring import monitoring_app
 from cli.opening import open_command
 from cli.record import inputs_command, record_command
 from cli.regions import regions_app
@@ -44,6 +45,7 @@ from models.reads.status import Filters, case_page, counts_by_stage
 app = typer.Typer(help="tuopin（脱贫）: approval chains of targeted poverty alleviation.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail: every change, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(regions_app, name="regions")
 app.add_typer(registry_app, name="registry")
 app.add_typer(staff_app, name="staff")
@@ -52,6 +54,7 @@ app.add_typer(staff_app, name="staff")
 @app.callback()
 def main(db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file path.")] = None) -> None:
     """Choose the database (default: TUOPIN_DATABASE_URL, else tuopin.db in the project folder)."""
+    database_errors_in_words()
     if db:
         os.environ["TUOPIN_DATABASE_URL"] = db if "://" in db else f"sqlite:///{os.path.abspath(db)}"
         get_settings.cache_clear()

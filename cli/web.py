@@ -3,14 +3,17 @@ is given its password by `tuopin staff password`), and the demo's logins."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from cli.common import console, fail
+from cli.common import console, fail, moment
 from models.core.actors import ROLE_NAMES, Actor, Role, actor_by_login
+from models.core.clock import cn_date, utcnow
 from models.core.db import session_scope
 from models.core.errors import TuopinError
 from models.core.settings import get_settings
@@ -30,14 +33,25 @@ DEMO_LOGINS = (("group", Role.GROUP_LEADER), ("village", Role.VILLAGE_COMMITTEE)
 def web(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    now: Annotated[str | None, typer.Option(
+        "--now", help="Simulated time the dashboard starts at (it runs on from there), e.g. '2026-10-20 09:00': "
+                      "to play a year through in days, as the other commands' --now does.")] = None,
 ) -> None:
     """Serve the dashboard (pages in Chinese for the clerks) on the configured database."""
     import uvicorn
 
     from web.app import create_app
 
-    console.print(f"工作台：http://{host}:{port}/  数据库：{get_settings().database_url}")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    clock = running_from(moment(now)) if now else utcnow
+    simulated = f"  模拟时间自{cn_date(clock())}起" if now else ""
+    console.print(f"工作台：http://{host}:{port}/  数据库：{get_settings().database_url}{simulated}")
+    uvicorn.run(create_app(clock=clock), host=host, port=port, log_level="warning")
+
+
+def running_from(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads `start` now and runs on with the real one."""
+    offset = start - utcnow()
+    return lambda: utcnow() + offset
 
 
 def users_add(

@@ -16,8 +16,9 @@ from models.core.case import OUTCOME_NAMES, Outcome
 from models.core.clock import days_left
 from models.core.document import Document, DocumentCase
 from models.core.publicity import ObjectionStatus
+from models.documents.registry import kind_named
 from models.door.cases import CASE, RECORD
-from models.door.chain import chain_named
+from models.door.chain import Chain, chain_named
 from models.door.engine import MOVE_NAMES, OBJECTION, WINDOW, WINDOW_CASE, Move
 from models.evidence.uploads import Proof, evidence_of
 from models.policy.loading import policy_for
@@ -33,7 +34,10 @@ ACTION_WORDS = {"EVIDENCE.UPLOAD": "上传佐证材料", "OBJECTION.RAISE": "登
                 "STAGE.OVERDUE": "环节超期", "VILLAGE.ASSESS": "记录验收指标", "VILLAGE.SAMPLE": "抽取核查样本",
                 "VILLAGE.FINDINGS": "记录核查结果", "VILLAGE.SURVEY": "记录群众认可度调查",
                 "REL_CITY_CHECK.RECORD": "记录市级抽查", "REL_RECORD.WRITE": "建立帮扶档案",
+                "HOME_VISIT.RECORD": "记录入户核实",
                 "KEY_VILLAGE.FIGURES": "记录村情数据"}
+# Words of an action whatever chain records it (CHAIN.FIX_REPORT), by the part after the chain's code.
+ACTION_TAIL_WORDS = {"FIX_REPORT": "报送整改情况"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Happening:
 class Paper:
     id: int
     kind: str
+    name: str  # the kind as a cadre reads it (入户核查表), from the document registry
     number: str
     created_at: datetime
     pdf: bool
@@ -112,10 +117,14 @@ def _event_text(action: str, detail: str) -> str:
     if not isinstance(data, dict):
         return detail
     move = str(data.get("move", ""))
-    words = MOVE_NAMES[Move(move)] if move in Move.__members__ else ACTION_WORDS.get(action, action)
+    tail = ACTION_TAIL_WORDS.get(action.rpartition(".")[2], action)
+    words = MOVE_NAMES[Move(move)] if move in Move.__members__ else ACTION_WORDS.get(action, tail)
+    said = data.get("reason") or data.get("content") or data.get("resolution") or data.get("action")
     if action.endswith(".OPEN"):
         words = "立案"
-    said = data.get("reason") or data.get("content") or data.get("resolution")
+        if data.get("found"):  # a finding opens its case: what was found, its item, unit and due date
+            said = (f"{data['found']}（排查事项{data.get('item', '')}，交{data.get('unit', '')}整改，"
+                    f"{data.get('due', '')}前完成）")
     if action == "EVIDENCE.UPLOAD":
         said = f"{data.get('name', '')} {data.get('file', '')}"
     if action == "VILLAGE.ASSESS" and "score" in data:
@@ -156,7 +165,7 @@ def case_view(session: Session, case_id: int, now: datetime) -> CaseView | None:
                                  .where(EVENT.c.case_id == case_id).order_by(EVENT.c.seq)).tuples()
     ]
     papers = [
-        Paper(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]))
+        Paper(r[0], r[1], _kind_name(chain, r[1]), r[2], r[3], bool(r[4]), bool(r[5]))
         for r in session.execute(
             select(DOCUMENT.c.id, DOCUMENT.c.kind, DOCUMENT.c.number, DOCUMENT.c.created_at, DOCUMENT.c.pdf_path,
                    DOCUMENT.c.docx_path)
@@ -200,3 +209,9 @@ def document_cases(session: Session, document_id: int) -> tuple[Document, list[s
         .where(DOCUMENT_CASE.c.document_id == document_id)
     ).scalars().all()
     return document, list(villages)
+
+
+def _kind_name(chain: Chain, kind: str) -> str:
+    """A document kind's name as its registry declares it (the code itself for a kind no longer declared)."""
+    found = kind_named(chain, kind)
+    return found.name if found is not None else kind

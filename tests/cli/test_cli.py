@@ -290,3 +290,15 @@ def test_run_and_sweep_refuse_bad_input_before_starting_prefect(world, args, say
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "未执行" in result.output and says in result.output
+
+
+def test_a_database_never_initialised_is_named_with_what_to_do_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    empty = tmp_path / "new.db"
+    ran = subprocess.run([sys.executable, "-m", "cli", "--db", str(empty), "status"], capture_output=True,
+                         text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+    assert ran.returncode == 1
+    assert "数据库尚未建立或需要升级" in ran.stdout and "请先运行 tuopin init" in ran.stdout
+    assert "Traceback" not in ran.stdout + ran.stderr

@@ -3,6 +3,7 @@ the fix report with evidence, and the overdue report per responsible unit at the
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -207,3 +208,15 @@ def test_the_ledger_prints_units_overdue_days_and_the_cited_items(world):
     assert "<td>2026年11月23日</td><td>8</td>" in html
     assert "对照省考核标准,排查所有贫困户收入是否到达省脱贫标准(3700元)" in html
     assert "截至2026年12月1日，全县登记排查问题1个，已整改销号0个，逾期未整改1个，涉及责任单位1个。" in html
+
+
+def test_the_case_page_s_record_says_what_was_found_and_the_fix_reported(world):
+    from models.reads.case_view import case_view
+
+    case_id = assigned(world)
+    fix(world, case_id, "2026-11-09 16:00")
+    view = case_view(world.session, case_id, parse("2026-11-10 09:00"))
+    assert view is not None
+    said = [e.detail for e in view.events]
+    assert re.fullmatch(r"立案：发现问题（排查事项1-1，交帮扶责任人整改，2026-\d\d-\d\d前完成）", said[0]), said
+    assert "报送整改情况：已整改" in said, said

@@ -54,6 +54,8 @@ def test_demo_outcome_order_and_documents(session) -> None:
     assert all(d.public for d in kinds["relative_notice"]) and not any(d.public for d in kinds["relative_record_card"])
     final = Path(max(kinds["relative_notice"], key=lambda d: d.id or 0).path).read_text(encoding="utf-8")
     assert "公示期：2026年3月28日至4月3日" in final
+    first = Path(min(kinds["relative_notice"], key=lambda d: d.id or 0).path).read_text(encoding="utf-8")
+    assert "拟确认相对贫困户第一次公示" in first and "拟确认相对贫困户第二次公示" in final  # the two notices apart
     assert "不超过1500元" in final and "同等条件下优先" in final
     preamble, table = final.split("<table", 1)
     assert "残疾人" in preamble and "残疾" not in table.split("</table>")[0]  # no household's health detail

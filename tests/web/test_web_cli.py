@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from datetime import timedelta
 
 import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cli.web import users_add
+from cli.web import running_from, users_add
 from models.core.actors import Role
+from models.core.clock import parse
 from models.core.settings import PROJECT_ROOT
 from models.core.web_users import WebUser
 
@@ -60,3 +63,12 @@ def test_adding_logins_takes_nothing_from_the_web_layer(world):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []
     assert logins(world) > 1
+
+
+def test_a_simulated_dashboard_clock_starts_at_the_moment_given_and_runs_on():
+    start = parse("2026-10-20 09:00")
+    clock = running_from(start)
+    first = clock()
+    assert timedelta(0) <= first - start < timedelta(seconds=5)
+    time.sleep(0.05)
+    assert clock() > first  # it runs on, so two decisions made a minute apart are a minute apart

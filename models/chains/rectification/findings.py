@@ -131,7 +131,8 @@ def record_findings(*, session: Session, year: int, findings: Sequence[FindingIn
     case_ids = open_cases(
         session=session, chain=CODE, year=year, now=now, actor=actor, one_a_year=False,
         village_codes=[finding.village_code for finding, _, _ in checked],
-        details=[{"item": item.code, "unit": finding.unit, "due": due.last_day.isoformat()}
+        details=[{"item": item.code, "unit": finding.unit, "due": due.last_day.isoformat(),
+                  "found": finding.found.strip()}
                  for finding, item, due in checked],
     )
     for case_id, (finding, item, due) in zip(case_ids, checked, strict=True):
@@ -163,5 +164,6 @@ def report_fix(*, session: Session, case_id: int, action: str, evidence: str, ac
                                  evidence=evidence.strip(), actor_id=actor.id or 0, reported_at=now))
     session.flush()
     audit.append(session, [audit.Event(now, actor.name, f"{CODE}.FIX_REPORT", case_id,
-                                       {"unit": finding.unit, "evidence": evidence.strip()})])
+                                       {"unit": finding.unit, "action": action.strip(),
+                                        "evidence": evidence.strip()})])
     return apply(session=session, chain=CODE, stage=FIX, case_ids=[case_id], move=Move.APPROVE, actor=actor, now=now)

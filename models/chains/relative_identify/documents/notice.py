@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models.chains.edge_identify.documents.notice import notice_window
+from models.chains.edge_identify.documents.notice import ORDINALS, notice_window
 from models.chains.relative_identify.standards import ranked_cases, standard_for
 from models.core.document import Document
 from models.core.errors import NotFound
@@ -70,7 +70,9 @@ def build_relative_notice_context(session: Session, *, window_id: int) -> Relati
     by_case = {h.case_id: h for h in listed_households(session, order, as_of=window.opened_at)}
     households = [by_case[case_id] for case_id in order]
     first, _ = window_days(window)
-    lines = title_lines(village.name, f"{window.year}年度", "拟确认相对贫困户", "公示")
+    # 两次识别 posts two notices in each village: the title says which, so a clerk tells them apart.
+    ordinal = ORDINALS[index] if index < len(ORDINALS) else f"第{index + 1}次"
+    lines = title_lines(village.name, f"{window.year}年度", "拟确认相对贫困户", f"{ordinal}公示")
     houses = "、".join(standard.priority_houses)
     return RelativeNoticeContext(
         title="".join(lines), title_lines=lines, village=village.name, year=window.year,
