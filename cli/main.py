@@ -37,8 +37,6 @@ from models.door.chain import Chain, all_chains, chain_named
 from models.door.contract import check_chains
 from models.door.engine import MOVE_NAMES, Move, transition
 from models.door.objections import raise_objection, resolve_objection
-from models.home_checks.recording import CheckInput, record_checks
-from models.home_checks.standards import GUARANTEES
 from models.policy.loading import policy_for
 from models.reads.status import Filters, case_page, counts_by_stage
 
@@ -153,28 +151,6 @@ def decide(
                   f"此前已处理（未重复执行）：{len(result.unchanged)}件")
 
 
-@app.command()
-def check(
-    case_id: Annotated[int, typer.Argument(help="Case number.")],
-    actor: ActorOption,
-    stage: Annotated[str, typer.Option(help="HOME_CHECK or COUNTY_RECHECK.")] = "HOME_CHECK",
-    fails: Annotated[list[str], typer.Option("--fail", help=f"Item not met: {', '.join(GUARANTEES)}.")] = [],  # noqa: B006
-    unsigned: Annotated[bool, typer.Option(help="The household head has not signed.")] = False,
-    now: NowOption = None,
-) -> None:
-    """Record a home check (四看一算): the income is computed from the household's recorded parts."""
-    unknown = [f for f in fails if f not in GUARANTEES]
-    if unknown:
-        choices = "、".join(f"{key}（{label}）" for key, label in GUARANTEES.items())
-        fail(ValueError(f"未知核查项：{'、'.join(unknown)}；可选：{choices}"))
-    items = [CheckInput(case_id, {k: k not in fails for k in GUARANTEES}, head_signed=not unsigned)]
-    with acting() as session:
-        result = record_checks(session=session, stage=stage, items=items, actor=actor_by_login(session, actor),
-                               now=moment(now))
-    a = result[0]
-    console.print(f"人均纯收入{a.per_capita}元；结论：{'达标' if a.passed else '未达标：' + a.failures}")
-
-
 @app.command(name="object")
 def object_(
     case_id: Annotated[int, typer.Argument(help="Case number.")],
@@ -223,7 +199,10 @@ def run(
     from flows.runtime import run_chain
 
     done = run_chain(code, region, year, when.isoformat())
-    console.print({k: v for k, v in done.items() if v})
+    from cli.views import run_lines
+
+    for line in run_lines(chain_named(code), done):
+        console.print(line)
 
 
 @app.command()

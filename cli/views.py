@@ -46,3 +46,18 @@ def case_table(lines: Sequence[CaseLine], now: datetime) -> Table:
             str(line.open_objections or ""),
         )
     return table
+
+
+# What a stage's task did, as `tuopin run` says it (tasks/stages.py::StageRun.work names them <STAGE>.<what>).
+WORK_WORDS = {"advanced": ("流转", "件"), "posted": ("张贴公示", "件"), "samples": ("抽取样本", "个村"),
+              "documents": ("生成文书", "份"), "overdue_flagged": ("标记超期", "件")}
+
+
+def run_lines(chain: Chain, done: dict[str, int]) -> list[str]:
+    """A chain run's counts in words, a line per stage and kind of work in the chain's order:
+    乡镇入户核查（HOME_CHECK）：生成文书12份."""
+    lines = [f"关闭公示{done['windows_closed']}个"] if done.get("windows_closed") else []
+    for stage in chain.stages:
+        lines += [f"{stage.name}（{stage.code}）：{word}{done[key]}{unit}" for what, (word, unit) in WORK_WORDS.items()
+                  if (key := f"{stage.code}.{what}") in done]
+    return lines or ["本次没有需要机器办理的事项"]

@@ -247,11 +247,16 @@ def at_home_check(world, opened) -> tuple[int, str]:
     return case_id, world.actor(Role.TOWNSHIP_CHECK_TEAM, world.township).name
 
 
+ALL_MET = ["--set", "food=是", "--set", "clothing=是", "--set", "housing=是", "--set", "medical=是",
+           "--set", "education=不涉及", "--set", "head_signed=是"]
+
+
 def test_a_home_check_with_a_failed_item_says_what_failed(world, at_home_check):
     case_id, member = at_home_check
-    result = tuopin("check", str(case_id), "--as", member, "--fail", "water", "--now", "2026-10-20")
+    result = tuopin("record", str(case_id), "--input", "home-check", "--as", member, *ALL_MET, "--set", "water=否",
+                    "--now", "2026-10-20")
     assert result.exit_code == 0, result.output
-    assert "未达标" in result.output and "饮水安全" in result.output
+    assert "未达到" in result.output and "饮水安全" in result.output, result.output
     fresh(world)
     checked = world.session.scalars(select(Assessment).where(Assessment.case_id == case_id)).one()
     assert (checked.passed, checked.water, checked.food) == (False, False, True)
@@ -259,7 +264,8 @@ def test_a_home_check_with_a_failed_item_says_what_failed(world, at_home_check):
 
 def test_a_home_check_with_an_unknown_item_names_the_valid_ones(world, at_home_check):
     case_id, member = at_home_check
-    _refused(world, case_id, ["check", str(case_id), "--as", member, "--fail", "nonsense", "--now", "2026-10-20"],
+    _refused(world, case_id, ["record", str(case_id), "--input", "home-check", "--as", member, *ALL_MET,
+                              "--set", "water=是", "--set", "nonsense=是", "--now", "2026-10-20"],
              "nonsense", *GUARANTEES)
     assert world.session.scalar(select(func.count()).select_from(Assessment)) == 0
 

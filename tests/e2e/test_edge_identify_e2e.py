@@ -140,7 +140,7 @@ def after_the_visit(office: Office, number: dict[str, str]) -> None:
     decide(office, [number[LISTED]], "EDGE_HOME_VISIT", CHECK_TEAM[BAISHU], day(1, "09:00"))
     decide(office, [number[ON_THE_PAGE], number[OBJECTED]], "EDGE_HOME_VISIT", CHECK_TEAM[FENGLIN], day(1, "09:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(1, "10:00"),
-              says=["'EDGE_FIRST_PUBLICITY.posted': 3"])
+              says=["（EDGE_FIRST_PUBLICITY）：张贴公示3件"])
 
     # A villager objects to 阳建军 during the first notice; the township upholds it: wages left undeclared.
     said = office.ok("object", number[OBJECTED], "--by", "村民邓某", "--content", "该户儿子在长沙务工，工资收入未申报",
@@ -163,11 +163,11 @@ def after_the_visit(office: Office, number: dict[str, str]) -> None:
     office.ok("sweep", "--now", day(8, "00:05"), says=["流转2件"])
     decide(office, listed, "EDGE_TOWNSHIP_REVIEW", TOWNSHIP_GOVERNMENT, day(8, "10:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(9, "09:00"),
-              says=["'EDGE_SECOND_PUBLICITY.posted': 2"])
+              says=["（EDGE_SECOND_PUBLICITY）：张贴公示2件"])
     office.ok("sweep", "--now", day(16, "00:05"), says=["流转2件"])
     decide(office, listed, "EDGE_COUNTY_REVIEW", RECHECK_TEAM, day(16, "10:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(17, "09:00"),
-              says=["'EDGE_ANNOUNCEMENT.posted': 2"])
+              says=["（EDGE_ANNOUNCEMENT）：张贴公示2件"])
     office.ok("sweep", "--now", day(24, "00:05"), says=["流转2件"])
     decide(office, listed, "EDGE_RECORD", TOWNSHIP_GOVERNMENT, day(24, "10:00"))
     assert counts(office, day(24, "12:00")) == {

@@ -115,7 +115,7 @@ def run_year(office: Office) -> dict[str, tuple[str, str]]:
     assert len(everyone) == 11
 
     # The flow writes the meetings' minutes and home-check forms and posts each village's notice for 7 days.
-    office.ok("run", TOWNSHIP, "--year", YEAR, "--now", "2026-10-26 09:00", says=["'PUBLICITY.posted': 11"])
+    office.ok("run", TOWNSHIP, "--year", YEAR, "--now", "2026-10-26 09:00", says=["（PUBLICITY）：张贴公示11件"])
     objected = number[OBJECTED]
     said = office.ok("object", objected, "--by", "村民陈某", "--content", "该户儿子在外务工，收入未如实申报",
                      "--as", COMMITTEE[BAISHU], "--now", "2026-10-28 10:00", says=[f"（案件{objected}）"])
@@ -133,7 +133,7 @@ def run_year(office: Office) -> dict[str, tuple[str, str]]:
                     "--now", "2026-11-03 10:00"], "须由乡镇人民政府决定")
     decide(office, everyone, "COUNTY_REQUEST", TOWNSHIP_GOVERNMENT, "2026-11-03 10:00")
     office.ok("run", TOWNSHIP, "--year", YEAR, "--now", "2026-11-04 09:00",
-              says=["'COUNTY_REQUEST.documents': 1", "'COUNTY_RECHECK.samples': 2"])
+              says=["（COUNTY_REQUEST）：生成文书1份", "（COUNTY_RECHECK）：抽取样本2个村"])
     # Fewer than 30 people a village: every household is drawn for the county's re-check.
     for household, (case, _) in found.items():
         if case != number[FAILING]:
@@ -141,7 +141,7 @@ def run_year(office: Office) -> dict[str, tuple[str, str]]:
     decide(office, everyone, "COUNTY_RECHECK", RECHECK_TEAM, "2026-11-10 10:00")
     decide(office, everyone, "COUNTY_APPROVAL", COUNTY_GOVERNMENT, "2026-11-12 09:00")
     office.ok("run", TOWNSHIP, "--year", YEAR, "--now", "2026-11-12 10:00",
-              says=["'COUNTY_RECHECK.documents': 2", "'COUNTY_APPROVAL.posted': 11"])
+              says=["（COUNTY_RECHECK）：生成文书2份", "（COUNTY_APPROVAL）：张贴公示11件"])
     office.ok("sweep", "--now", "2026-11-19 00:05", says=["流转11件"])
 
     assert counts(office, "2026-11-19 09:00") == {("8. 县级审批公告", "已退出"): 11, ("4. 乡镇入户核查", "未通过"): 1}

@@ -117,7 +117,7 @@ def village_to_county(office: Office) -> dict[str, str]:
     going = [number[BAISHU], number[FENGLIN]]
     decide(office, going, "KEY_TOWNSHIP_VERIFY", TOWNSHIP_GOVERNMENT, day(-16, "11:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(-15, "09:00"),
-              says=["'KEY_APPLICATION.documents': 3", "'KEY_TOWNSHIP_VERIFY.documents': 1"])
+              says=["（KEY_APPLICATION）：生成文书3份", "（KEY_TOWNSHIP_VERIFY）：生成文书1份"])
 
     # The county's survey team checks the figures again; the township may not.
     office.refused(figures(number[BAISHU], TOWNSHIP_GOVERNMENT, day(-14, "09:00"), FIGURES[BAISHU], "县统计局"),
@@ -127,7 +127,7 @@ def village_to_county(office: Office) -> dict[str, str]:
     decide(office, going, "KEY_COUNTY_CHECK", RECHECK_TEAM, day(-13, "10:00"))
     decide(office, going, "KEY_COUNTY_CONFIRM", COUNTY_GOVERNMENT, day(-12, "10:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(-11, "09:00"),
-              says=["'KEY_COUNTY_CONFIRM.documents': 1"])
+              says=["（KEY_COUNTY_CONFIRM）：生成文书1份"])
     return number
 
 
@@ -147,7 +147,7 @@ def city_and_province(office: Office, city: Clerk, number: dict[str, str]) -> No
                 {**dict(zip(names, FIGURES[FENGLIN], strict=True)), "source": "市统计局核对村账目"})
     assert "李桂兰 记录村情数据" in text_of(city.page(page))  # written, and in the case's record
     decide(office, going, "KEY_CITY_CHECK", CITY_TEAM, None)
-    office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["'KEY_CITY_CHECK.documents': 1"])
+    office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["（KEY_CITY_CHECK）：生成文书1份"])
 
     office.ok("record", baishu, "--input", "sample", "--set", "seed=2028", "--as", PROVINCE_OFFICE,
               says=["随机种子2028存档"])
@@ -156,7 +156,7 @@ def city_and_province(office: Office, city: Clerk, number: dict[str, str]) -> No
     decide(office, going, "KEY_PROVINCE_CHECK", PROVINCE_OFFICE, None)
     decide(office, going, "KEY_PUBLICITY", PROVINCE_OFFICE, None)
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN,
-              says=["'KEY_PROVINCE_CHECK.documents': 1", "'KEY_PUBLICITY.posted': 2"])
+              says=["（KEY_PROVINCE_CHECK）：生成文书1份", "（KEY_PUBLICITY）：张贴公示2件"])
 
     said = office.ok("object", baishu, "--by", "村民张某", "--content", OBJECTION, "--as", COMMITTEE[BAISHU],
                      "--now", day(2, "10:00"), says=[f"（案件{baishu}）"])

@@ -84,7 +84,7 @@ def run_year(office: Office) -> dict[str, str]:
               "--now", "2026-10-12 10:00", says=["已通过：3件"])
     # The flow writes each village's round summary and a notice to the department of each item handed out.
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", "2026-10-12 11:00",
-              says=["'MON_FLAG.documents': 2", "'MON_CONFIRM.documents': 3"])
+              says=["（MON_FLAG）：生成文书2份", "（MON_CONFIRM）：生成文书3份"])
 
     # The departments ask for close-out; the township finds the water not fixed and sends it back with the reason.
     office.refused(["decide", housing, "--stage", "MON_ASSIST", "--as", HOUSING_DEPARTMENT,
@@ -143,7 +143,7 @@ def finish_in_dashboard(office: Office, number: dict[str, str]) -> None:
         assert "不是本案交办的缺项" in text_of(wrong.text) and "本次未写入任何内容" in text_of(wrong.text)
         clerk.submit(page, f"{page}/inputs/closeout-check", {"met_education": "是", "note": "学生已返校就读"})
         clerk.submit(page, f"{page}/decide", {"stage": "MON_CLOSEOUT", "move": "APPROVE"})
-        office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["'MON_CLOSEOUT.documents': 3"])
+        office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["（MON_CLOSEOUT）：生成文书3份"])
         assert counts(office, "2026-12-31 09:00") == {("4. 乡镇核实批准销号", "已销号"): 3}
 
         returned = text_of(clerk.page(f"/cases/{number[WATER]}"))

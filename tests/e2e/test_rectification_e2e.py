@@ -91,7 +91,7 @@ def run_round(office: Office) -> list[str]:
     office.ok("decide", data, income, "--stage", "RECT_CLOSE", "--as", RECHECK_TEAM, "--now", "2026-11-27 10:00",
               says=["已通过：2件"])
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", "2026-11-27 11:00",
-              says=["'RECT_CLOSE.documents': 1"])
+              says=["（RECT_CLOSE）：生成文书1份"])
     office.ok("sweep", "--now", "2026-11-28 00:05")
     return cases
 
@@ -125,7 +125,7 @@ def finish_in_dashboard(office: Office, cases: list[str]) -> None:
         team.submit(page, f"{page}/decide", {"stage": "RECT_VERIFY", "move": "APPROVE"})
         county = web.log_in(RECHECK_TEAM, CLERK_PASSWORD)
         county.submit(page, f"{page}/decide", {"stage": "RECT_CLOSE", "move": "APPROVE"})
-        office.ok("run", COUNTY, "--year", YEAR, "--chain", CHAIN, says=["'RECT_CLOSE.documents': 1"])
+        office.ok("run", COUNTY, "--year", YEAR, "--chain", CHAIN, says=["（RECT_CLOSE）：生成文书1份"])
         assert counts(office, "2026-12-31 09:00") == {("4. 县级复核销号", "已销号"): 3}
 
         returned = text_of(county.page(f"/cases/{income}"))

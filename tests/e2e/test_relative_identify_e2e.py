@@ -107,7 +107,7 @@ def first_identification(office: Office) -> dict[str, str]:
     decide(office, baishu, "REL_VILLAGE_REVIEW", COMMITTEE[BAISHU], day(-27, "15:00"))
     decide(office, [number[FOUND_OUT]], "REL_VILLAGE_REVIEW", COMMITTEE[FENGLIN], day(-27, "15:30"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(-26, "09:00"),
-              says=["'REL_VILLAGE_PUBLICITY.posted': 3"])
+              says=["（REL_VILLAGE_PUBLICITY）：张贴公示3件"])
     said = office.ok("object", number[OBJECTED], "--by", "村民吴某", "--content", "该户儿子吴小军在外务工，收入未计入",
                      "--as", COMMITTEE[BAISHU], "--now", day(-24, "10:00"), says=[f"（案件{number[OBJECTED]}）"])
     objection = re.search(r"已登记异议(\d+)", said)
@@ -150,7 +150,7 @@ def second_identification(office: Office, number: dict[str, str]) -> None:
 
     decide(office, listed, "REL_TEAM_VERIFY", COMMITTEE[BAISHU], day(-11, "15:00"))
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(-10, "09:00"),
-              says=["'REL_FINAL_PUBLICITY.posted': 2"])
+              says=["（REL_FINAL_PUBLICITY）：张贴公示2件"])
     office.ok("sweep", "--now", day(-3, "00:05"), says=["流转2件"])
     # The record: approving before the card is filled in is refused.
     office.refused(["decide", number[OBJECTED], "--stage", "REL_RECORD", "--as", TOWNSHIP_GOVERNMENT,

@@ -123,7 +123,7 @@ def village_stages(office: Office) -> dict[str, str]:
 
     # The flow writes the applications, minutes and approval forms and posts the township's list for 7 days.
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, "--now", day(-10, "09:00"),
-              says=["'VILLAGE_ACCEPTANCE.documents': 2", "'VILLAGE_PUBLICITY.posted': 2"])
+              says=["（VILLAGE_ACCEPTANCE）：生成文书2份", "（VILLAGE_PUBLICITY）：张贴公示2件"])
     said = office.ok("object", baishu, "--by", "村民李某", "--content", OBJECTION, "--as", COMMITTEE[BAISHU],
                      "--now", day(-8, "10:00"), says=[f"（案件{baishu}）"])
     objection = re.search(r"已登记异议(\d+)", said)
@@ -147,7 +147,7 @@ def county_stages(office: Office, township: Clerk, county: Clerk, number: dict[s
         township.submit(f"/cases/{case}", f"/cases/{case}/evidence", {"kind": "notice_photo"},
                         files={"file": (f"{name}公示照片.png", png())})
     decide(office, [baishu, fenglin], "VILLAGE_REQUEST", TOWNSHIP_GOVERNMENT, None)
-    office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["'VILLAGE_REQUEST.documents': 1"])
+    office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN, says=["（VILLAGE_REQUEST）：生成文书1份"])
 
     for case in (baishu, fenglin):
         office.ok(*accept(office, case, RECHECK_TEAM, None), says=["达到退出标准"])
@@ -169,7 +169,7 @@ def county_stages(office: Office, township: Clerk, county: Clerk, number: dict[s
     decide(office, [baishu, fenglin], "VILLAGE_COUNTY_CHECK", RECHECK_TEAM, None)
     decide(office, [baishu, fenglin], "VILLAGE_APPROVAL", COUNTY_GOVERNMENT, None)
     office.ok("run", TOWNSHIP, "--year", YEAR, "--chain", CHAIN,
-              says=["'VILLAGE_COUNTY_CHECK.documents'", "'VILLAGE_APPROVAL.posted': 2"])
+              says=["（VILLAGE_COUNTY_CHECK）：生成文书", "（VILLAGE_APPROVAL）：张贴公示2件"])
     office.ok("sweep", "--now", day(8, "00:05"), says=["流转2件"])
 
 
