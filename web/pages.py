@@ -16,6 +16,7 @@ from models.core.errors import NotFound
 from models.core.regions import Level, Region
 from models.digest.due_soon import closing_windows
 from models.door.chain import all_chains, chain_named
+from models.door.forms import case_opening_forms, input_slug
 from models.door.opening import OPENERS
 from models.reads.dashboard import by_township, case_count, open_objection_count, overdue_count
 from models.reads.status import Filters, case_page, counts_by_stage
@@ -74,7 +75,9 @@ def overview(request: Request, session: DB) -> Response:
                   objections=open_objection_count(session, viewer.region),
                   closing=closing_windows(session, viewer.region, moment, moment + DUE_SOON), townships=townships,
                   widest=max([t.active + t.finished for t in townships] + [1]),
-                  may_open=viewer.actor.role in OPENERS)
+                  may_open=viewer.actor.role in OPENERS,
+                  starts=[(chain, input_slug(takes.input), form.title)
+                          for chain, takes, form in case_opening_forms(viewer.actor.role)])
 
 
 def _villages(session: Session, region: str) -> list[tuple[str, str]]:

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from models.core.actors import Actor
+from models.core.actors import Actor, Role
 from models.core.errors import InvalidInput, NotFound, TransitionRefused
 from models.door.cases import load_rows
-from models.door.chain import INPUT_NAMES, Chain, Input, Stage, Takes, chain_named
+from models.door.chain import INPUT_NAMES, Chain, Input, Stage, Takes, all_chains, chain_named
 from models.door.fields import KIND_NAMES, Field, FormInvalid, Kind, Upload, read_field, read_fields
 from models.door.inputs import admit, recorder_problem
 
@@ -93,6 +93,13 @@ def for_case(form: InputForm, session: Session, case_id: int | None) -> InputFor
 def waiting_inputs(chain: Chain, stage: Stage) -> tuple[tuple[Takes, InputForm], ...]:
     """The inputs this stage takes, with their forms (what the case page shows as the stage waiting for)."""
     return tuple((takes, form_for(chain, takes.input)) for takes in stage.inputs)
+
+
+def case_opening_forms(role: Role) -> list[tuple[Chain, Takes, InputForm]]:
+    """The forms this role records that open their own case (chain G's finding), chain by chain: what a clerk starts
+    from the overview rather than from a case."""
+    return [(chain, takes, form) for chain in all_chains() for stage in chain.stages for takes, form in
+            waiting_inputs(chain, stage) if form.opens_case and role in stage.recorders(takes.input)]
 
 
 def input_slug(kind: Input) -> str:

@@ -166,6 +166,9 @@ def test_a_finding_recorded_from_its_chain_s_page_opens_a_case_and_the_fix_uploa
         add_web_user(world.session, login=login, actor=actor, password_hash=hash_password(PASSWORD))
     world.session.commit()
     client = browser("fuhe")
+    overview = client.get("/").text  # the county's team starts a finding from the overview, not from a case
+    assert 'href="/chains/rectification/inputs/finding"' in overview
+    assert 'href="/chains/rectification/inputs/finding"' not in browser("bangfu").get("/").text
     page = client.get("/chains/rectification/inputs/finding")
     assert page.status_code == 200 and 'action="/chains/rectification/inputs/finding"' in page.text
     data = {"village": village, "item": "1-1", "found": "3户收入核算有误", "unit": "帮扶责任人",
