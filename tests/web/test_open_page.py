@@ -5,7 +5,6 @@ form sent twice or without its token writes nothing, and a region outside the cl
 from __future__ import annotations
 
 import random
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -117,7 +116,6 @@ def test_a_region_outside_the_area_a_bad_year_and_a_chain_needing_a_list_are_ref
     assert cases(world) == [] and cases(world, "RELATIVE_IDENTIFY") == []
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (make system)")
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_the_page_in_a_browser_previews_and_opens(chromium, server, world, logins):
     """Screenshots of the preview and of the answer are kept as tests/artifacts/open-preview.png, open-done.png."""
