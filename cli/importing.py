@@ -37,11 +37,17 @@ def problem_table(problems: list[Problem]) -> Table:
     return table
 
 
+def show_refused_file(error: ImportRefused, *, nothing: str, sheet: str = "文件", redo: str = "重新导入") -> None:
+    """Why a file checked whole was refused, as every file command says it: how many problems, that nothing was
+    written (`nothing`: 未导入任何区划), and the problems by Excel row."""
+    console.print(f"[bold red]未执行：[/]{sheet}“{error.file_name}”有{len(error.problems)}个问题，"
+                  f"{nothing}。请逐条改正后{redo}（行号即Excel左侧的行号）：")
+    console.print(problem_table(error.problems))
+
+
 def _refused(error: ImportRefused, path: Path, report: bool) -> NoReturn:
     problems = error.problems
-    console.print(f"[bold red]未执行：[/]文件“{error.file_name}”有{len(problems)}个问题，未导入任何数据。"
-                  "请逐条改正后重新导入（行号即Excel左侧的行号）：")
-    console.print(problem_table(problems))
+    show_refused_file(error, nothing="未导入任何数据")
     if report:
         from models.importing import write_report
 

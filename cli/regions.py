@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from cli.common import NowOption, console, fail, moment
-from cli.importing import problem_table
+from cli.importing import show_refused_file
 from models.core.actors import SYSTEM_NAME, actor_by_login
 from models.core.db import session_scope
 from models.core.errors import TuopinError
@@ -51,9 +51,7 @@ def regions_import(
                 session.commit()
         except ImportRefused as error:
             session.rollback()
-            console.print(f"[bold red]未执行：[/]文件“{error.file_name}”有{len(error.problems)}个问题，"
-                          "未导入任何区划。请逐条改正后重新导入（行号即Excel左侧的行号）：")
-            console.print(problem_table(error.problems))
+            show_refused_file(error, nothing="未导入任何区划")
             raise typer.Exit(code=1) from None
         except Unreadable as error:
             session.rollback()

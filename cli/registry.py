@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from cli.common import ActorOption, NowOption, console, fail, moment
-from cli.importing import SHOWN, problem_table, report_path
+from cli.importing import SHOWN, report_path, show_refused_file
 from models.core.actors import actor_by_login
 from models.core.clock import local
 from models.core.db import session_scope
@@ -44,9 +44,7 @@ def registry_apply(
                 session.commit()
         except ImportRefused as error:
             session.rollback()
-            console.print(f"[bold red]未执行：[/]变更表“{error.file_name}”有{len(error.problems)}个问题，"
-                          "未登记任何变更。请逐条改正后重新登记（行号即Excel左侧的行号）：")
-            console.print(problem_table(error.problems))
+            show_refused_file(error, nothing="未登记任何变更", sheet="变更表", redo="重新登记")
             if report:
                 console.print(f"全部问题已写入：{write_report(error.problems, report_path(path))}")
             elif len(error.problems) > SHOWN:

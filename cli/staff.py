@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cli.common import NowOption, console, fail, moment
-from cli.importing import problem_table
+from cli.importing import show_refused_file
 from models.core.actors import ROLE_NAMES, Actor, actor_by_login
 from models.core.db import session_scope
 from models.core.errors import TuopinError
@@ -74,9 +74,7 @@ def staff_import(
                 session.commit()
         except ImportRefused as error:
             session.rollback()
-            console.print(f"[bold red]未执行：[/]文件“{error.file_name}”有{len(error.problems)}个问题，"
-                          "未登记任何人员。请逐条改正后重新导入（行号即Excel左侧的行号）：")
-            console.print(problem_table(error.problems))
+            show_refused_file(error, nothing="未登记任何人员")
             raise typer.Exit(code=1) from None
         except (Unreadable, TuopinError) as error:
             session.rollback()
