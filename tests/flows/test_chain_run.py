@@ -65,7 +65,8 @@ def test_the_run_shows_each_stage_as_a_task_with_its_time_limit_and_a_table_of_w
         deadline = time.monotonic() + 60  # the API records task runs from their events, a few seconds later
         while True:
             runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run])))
-            if len(runs) >= len(expected) or time.monotonic() > deadline:
+            settled = len(runs) >= len(expected) and all(r.state is not None and r.state.is_completed() for r in runs)
+            if settled or time.monotonic() > deadline:  # a run's name arrives before its final state
                 break
             time.sleep(0.5)
         by_start = sorted(runs, key=lambda r: (r.start_time or r.created))
